@@ -1,0 +1,25 @@
+//! Invitations to join a partner; only the SHA-256 of the token is stored.
+//!
+//! Generated-style sea-orm entity: no behaviour here, see the services.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invitations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub email: String,
+    pub partner_id: i64,
+    pub role: String,
+    pub token_hash: String,
+    pub invited_by: i64,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+    pub accepted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

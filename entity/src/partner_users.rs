@@ -1,0 +1,21 @@
+//! A user's role in a partner organisation.
+//!
+//! Generated-style sea-orm entity: no behaviour here, see the services.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "partner_users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub partner_id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+//! Schema migrations. Every migration is written with sea-query builders only,
+//! so the same steps run on SQLite (the embedded default) and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_identity;
+mod m20261122_000002_create_partners_and_coalitions;
+mod support;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_identity::Migration),
+            Box::new(m20261122_000002_create_partners_and_coalitions::Migration),
+        ]
+    }
+}

@@ -1,0 +1,78 @@
+//! argon2id password hashing, always on the blocking pool so a login never
+//! stalls the async workers.
+use std::sync::LazyLock;
+
+use anyhow::Context;
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params, Version,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::domain::Password;
+
+/// OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Verified when the e-mail is unknown, so that an unknown address costs the same
+/// time as a wrong password and the answer's timing tells nothing.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher()
+        .hash_password(b"not a real password, only for timing", &salt)
+        .expect("hashing a constant")
+        .to_string()
+});
+
+pub async fn hash(password: &Password) -> anyhow::Result<String> {
+    let secret = SecretString::from(password.expose().to_owned());
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(secret.expose_secret().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))
+    })
+    .await
+    .context("password hashing task")?
+}
+
+/// Checks `candidate` against `stored` (or against a dummy hash when there is no
+/// such user). Returns true only for a real match.
+pub async fn verify(candidate: SecretString, stored: Option<String>) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let exists = stored.is_some();
+        let hash_text = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+        let parsed = PasswordHash::new(&hash_text)
+            .map_err(|error| anyhow::anyhow!("stored password hash is malformed: {error}"))?;
+        let matches = hasher()
+            .verify_password(candidate.expose_secret().as_bytes(), &parsed)
+            .is_ok();
+        Ok(exists && matches)
+    })
+    .await
+    .context("password verification task")?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_only_its_own_password() {
+        let password = Password::parse("password", "correct horse battery").unwrap();
+        let stored = hash(&password).await.unwrap();
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        let right = SecretString::from("correct horse battery".to_owned());
+        let wrong = SecretString::from("correct horse batterx".to_owned());
+        assert!(verify(right.clone(), Some(stored.clone())).await.unwrap());
+        assert!(!verify(wrong, Some(stored)).await.unwrap());
+        assert!(!verify(right, None).await.unwrap());
+    }
+}

@@ -1,0 +1,178 @@
+//! Typed configuration, from flags or environment variables. Secrets (database and
+//! Redis URLs with passwords, the bootstrap password) never appear in Debug output.
+use std::{net::SocketAddr, time::Duration};
+
+use clap::{Args, ValueEnum};
+use secrecy::{ExposeSecret, SecretString};
+
+/// Where the embedded default keeps its database.
+pub const DEFAULT_SQLITE_PATH: &str = "./data/coalition.db";
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database: `postgres://…` or `sqlite://path?mode=rwc`. Default: a SQLite file under ./data/.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<SecretUrl>,
+
+    /// Maximum open database connections per node.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+
+    /// Redis for the event bus between nodes (`redis://…`). Default: in-process bus.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<SecretUrl>,
+
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind_addr: SocketAddr,
+
+    /// Log format: human in a terminal, JSON otherwise, unless set.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+
+    /// Serve the GraphiQL page on GET /graphql.
+    #[arg(long, env = "GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// Answer introspection queries (and suggest field names in errors).
+    #[arg(long, env = "INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Browser origins allowed by CORS, comma-separated (e.g. https://app.example.org).
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// Trust the first address of X-Forwarded-For as the client address (behind a proxy).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
+    /// How long a login session lasts, in hours.
+    #[arg(long, env = "SESSION_TTL_HOURS", default_value_t = 24 * 14)]
+    pub session_ttl_hours: u64,
+
+    /// Create this platform admin at start if no admin exists yet.
+    #[arg(long, env = "BOOTSTRAP_ADMIN_EMAIL")]
+    pub bootstrap_admin_email: Option<String>,
+
+    /// Password for the bootstrap admin.
+    #[arg(long, env = "BOOTSTRAP_ADMIN_PASSWORD", hide_env_values = true)]
+    pub bootstrap_admin_password: Option<SecretString>,
+
+    /// Load demo data on the first start of the embedded SQLite default.
+    #[arg(long, env = "AUTO_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub auto_seed_demo: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Auto,
+    Human,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            database_max_connections: 10,
+            redis_url: None,
+            bind_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            log_format: LogFormat::Auto,
+            graphiql: true,
+            introspection: true,
+            cors_allowed_origins: Vec::new(),
+            trust_forwarded_for: false,
+            session_ttl_hours: 24 * 14,
+            bootstrap_admin_email: None,
+            bootstrap_admin_password: None,
+            auto_seed_demo: false,
+        }
+    }
+}
+
+impl Config {
+    pub fn session_ttl(&self) -> Duration {
+        Duration::from_secs(self.session_ttl_hours * 3600)
+    }
+
+    /// The database URL in force: the configured one, or the embedded SQLite file.
+    pub fn database_url(&self) -> SecretUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| SecretUrl::new(format!("sqlite://{DEFAULT_SQLITE_PATH}?mode=rwc")))
+    }
+
+    /// True when running on the embedded default (no DATABASE_URL given).
+    pub fn is_embedded_default(&self) -> bool {
+        self.database_url.is_none()
+    }
+}
+
+/// A connection URL that may carry a password: Debug shows it with the password masked.
+#[derive(Clone)]
+pub struct SecretUrl(SecretString);
+
+impl SecretUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(SecretString::from(url.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        let url = self.expose();
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+
+    /// The URL with any password replaced, fit for logs.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(self.expose()) {
+            Ok(mut url) => {
+                if url.password().is_some() {
+                    let _ = url.set_password(Some("***"));
+                }
+                url.to_string()
+            }
+            Err(_) => "<unparseable url>".to_owned(),
+        }
+    }
+}
+
+impl std::str::FromStr for SecretUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::new(s))
+    }
+}
+
+impl std::fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecretUrl({})", self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_passwords() {
+        let config = Config {
+            database_url: Some(SecretUrl::new("postgres://app:hunter2@db:5432/coalition")),
+            redis_url: Some(SecretUrl::new("redis://:s3cret@cache:6379")),
+            bootstrap_admin_password: Some(SecretString::from("correct horse".to_owned())),
+            ..Config::default()
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(!printed.contains("correct horse"), "{printed}");
+        assert!(
+            printed.contains("postgres://app:***@db:5432/coalition"),
+            "{printed}"
+        );
+    }
+}

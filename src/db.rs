@@ -1,0 +1,71 @@
+//! Opening the database: SQLite (embedded default) or PostgreSQL, with the pool
+//! tuned for each and a callback that counts SQL statements for /metrics and tests.
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    sqlx::{
+        postgres::PgPoolOptions,
+        sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    },
+    DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector,
+};
+
+use crate::{config::SecretUrl, metrics::Metrics};
+
+pub async fn connect(
+    url: &SecretUrl,
+    max_connections: u32,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<DatabaseConnection> {
+    let mut db = if url.is_postgres() {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url.expose())
+            .await
+            .with_context(|| format!("connecting to {}", url.redacted()))?;
+        SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
+    } else if url.expose().starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url.expose())
+            .with_context(|| format!("parsing {}", url.redacted()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // Writers queue instead of failing with SQLITE_BUSY.
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(parent) = options.get_filename().parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening {}", url.redacted()))?;
+        SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+    } else {
+        anyhow::bail!(
+            "unsupported DATABASE_URL {}: use postgres:// or sqlite://",
+            url.redacted()
+        );
+    };
+    db.set_metric_callback(move |info| metrics.record_statement(info.elapsed, info.failed));
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("applying migrations")
+}
+
+/// True when the SQLite file of this URL does not exist yet (a first start).
+pub fn is_new_sqlite_file(url: &SecretUrl) -> bool {
+    SqliteConnectOptions::from_str(url.expose())
+        .map(|options| !options.get_filename().exists())
+        .unwrap_or(false)
+}

@@ -1,0 +1,58 @@
+//! Relay connections with `totalCount`, built from service pages. The count runs
+//! only when a client asks for it.
+use std::sync::Arc;
+
+use async_graphql::{
+    connection::{Connection, Edge, EmptyFields},
+    Object, OutputType,
+};
+use futures_util::future::BoxFuture;
+
+use crate::{error::AppResult, pagination::Page};
+
+type CountFn = Arc<dyn Fn() -> BoxFuture<'static, AppResult<u64>> + Send + Sync>;
+
+/// The `totalCount` field of every connection.
+pub struct TotalCount(CountFn);
+
+impl TotalCount {
+    pub fn new<F, Fut>(count: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = AppResult<u64>> + Send + 'static,
+    {
+        Self(Arc::new(move || Box::pin(count())))
+    }
+}
+
+#[Object]
+impl TotalCount {
+    /// How many items the whole list has (all pages).
+    async fn total_count(&self) -> async_graphql::Result<i64> {
+        Ok((self.0)().await? as i64)
+    }
+}
+
+pub type CountedConnection<T> = Connection<String, T, TotalCount, EmptyFields>;
+
+pub fn connection<M, T: OutputType>(
+    page: Page<M>,
+    total: TotalCount,
+    node: impl Fn(M) -> T,
+) -> CountedConnection<T> {
+    let mut connection = Connection::with_additional_fields(false, page.has_next_page, total);
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|(cursor, item)| Edge::new(cursor.encode(), node(item))),
+    );
+    connection
+}
+
+/// Complexity of a connection field: its page size times what each item costs.
+pub fn page_complexity(child_complexity: usize, first: Option<i32>) -> usize {
+    let first = first
+        .unwrap_or(crate::pagination::DEFAULT_PAGE_SIZE as i32)
+        .clamp(1, 100);
+    (first as usize).saturating_mul(child_complexity.max(1))
+}

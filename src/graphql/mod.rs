@@ -1,0 +1,40 @@
+//! The GraphQL API: schema assembly, types, loaders and limits.
+pub mod connection;
+pub mod context;
+pub mod ids;
+pub mod limits;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+
+use crate::{config::Config, state::AppState};
+
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+pub fn build_schema(state: Option<AppState>, config: &Config) -> AppSchema {
+    let mut builder = Schema::build(
+        query::Query,
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .limit_depth(limits::MAX_DEPTH)
+    .limit_complexity(limits::MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(10)
+    .extension(limits::QueryLimits);
+    if !config.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL that `schema.graphql` must equal.
+pub fn sdl() -> String {
+    build_schema(None, &Config::default()).sdl()
+}

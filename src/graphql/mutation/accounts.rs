@@ -1,0 +1,171 @@
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use secrecy::SecretString;
+
+use crate::{
+    auth::policy,
+    domain::{DisplayName, Email, Password},
+    error::AppError,
+    graphql::{
+        context::ContextExt,
+        ids::{self, NodeKind},
+        loaders::UserKey,
+        types::{PartnerRole, PlatformRole, User},
+    },
+    services::accounts,
+};
+
+#[derive(Default)]
+pub struct AccountMutations;
+
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Send as `Authorization: Bearer <token>`. Shown once.
+    pub token: String,
+    pub user: User,
+}
+
+#[derive(InputObject)]
+pub struct InviteUserInput {
+    pub email: String,
+    pub partner_id: ID,
+    pub role: PartnerRole,
+}
+
+#[derive(SimpleObject)]
+pub struct InviteUserPayload {
+    /// Give this to the invitee; it is shown once and expires in 7 days.
+    pub invitation_token: String,
+}
+
+#[derive(InputObject)]
+pub struct AcceptInvitationInput {
+    pub invitation_token: String,
+    /// 12 to 256 characters; for an existing account, its current password.
+    pub password: String,
+    pub display_name: String,
+}
+
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ChangePasswordPayload {
+    pub user: User,
+}
+
+#[derive(InputObject)]
+pub struct SetPlatformRoleInput {
+    pub user_id: ID,
+    /// Null takes the role away.
+    pub role: Option<PlatformRole>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetPlatformRolePayload {
+    pub user: User,
+}
+
+#[Object]
+impl AccountMutations {
+    /// Exchanges an e-mail and password for a session token. Failed attempts are
+    /// limited per e-mail and per client address (RATE_LIMITED).
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        input: LoginInput,
+    ) -> async_graphql::Result<LoginPayload> {
+        let app = ctx.app()?;
+        let signed_in = accounts::login(
+            app,
+            &input.email,
+            SecretString::from(input.password),
+            ctx.client_addr()?,
+        )
+        .await?;
+        Ok(LoginPayload {
+            token: signed_in.token,
+            user: User(signed_in.user),
+        })
+    }
+
+    /// Ends the current session.
+    async fn logout(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        accounts::logout(&ctx.app()?.db, actor).await?;
+        Ok(true)
+    }
+
+    /// Changes your password and signs out your other sessions.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> async_graphql::Result<ChangePasswordPayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        let new = Password::parse("newPassword", &input.new_password)?;
+        let db = &ctx.app()?.db;
+        accounts::change_password(db, actor, SecretString::from(input.current_password), new)
+            .await?;
+        let user = ctx.loaders()?.load_one(UserKey(actor.user_id)).await?;
+        let user = user.ok_or(AppError::NotFound("user"))?;
+        Ok(ChangePasswordPayload { user: User(user) })
+    }
+
+    /// Invites someone to a partner with a role. For the partner's ADMINs and the secretariat.
+    async fn invite_user(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteUserInput,
+    ) -> async_graphql::Result<InviteUserPayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        let partner_id = ids::expect("partnerId", &input.partner_id, NodeKind::Partner)?;
+        policy::invite_user(actor, partner_id)?;
+        let email = Email::parse("email", &input.email)?;
+        let invitation_token =
+            accounts::invite(&ctx.app()?.db, actor, email, partner_id, input.role.into()).await?;
+        Ok(InviteUserPayload { invitation_token })
+    }
+
+    /// Turns an invitation into an account (or a new role for an existing one) and signs in.
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptInvitationInput,
+    ) -> async_graphql::Result<LoginPayload> {
+        let display_name = DisplayName::parse("displayName", &input.display_name)?;
+        let signed_in = accounts::accept_invitation(
+            ctx.app()?,
+            &input.invitation_token,
+            SecretString::from(input.password),
+            display_name,
+        )
+        .await?;
+        Ok(LoginPayload {
+            token: signed_in.token,
+            user: User(signed_in.user),
+        })
+    }
+
+    /// Grants or removes a platform role. Platform ADMIN only.
+    async fn set_platform_role(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPlatformRoleInput,
+    ) -> async_graphql::Result<SetPlatformRolePayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        policy::set_platform_role(actor)?;
+        let user_id = ids::expect("userId", &input.user_id, NodeKind::User)?;
+        let user = accounts::set_platform_role(&ctx.app()?.db, user_id, input.role.map(Into::into))
+            .await?;
+        Ok(SetPlatformRolePayload { user: User(user) })
+    }
+}

@@ -1,0 +1,128 @@
+//! The root Query.
+use async_graphql::{Context, InputObject, Object, ID};
+
+use super::{
+    connection::{connection, page_complexity, CountedConnection, TotalCount},
+    context::ContextExt,
+    ids::{self, NodeKind},
+    loaders::UserKey,
+    types::{resolve_node, Coalition, Node, Partner, PartnerKind, User},
+};
+use crate::{
+    domain::{CountryCode, SearchTerm},
+    pagination::PageArgs,
+    services::{coalitions as coalition_service, partners as partner_service},
+};
+
+#[derive(Default)]
+pub struct Query;
+
+/// Narrows the partner directory; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct PartnerFilter {
+    pub kind: Option<PartnerKind>,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: Option<String>,
+    /// Only current (pending or active) partners of this coalition.
+    pub coalition_id: Option<ID>,
+    /// Case-insensitive match anywhere in the name or acronym.
+    pub search: Option<String>,
+}
+
+impl PartnerFilter {
+    fn parse(self) -> async_graphql::Result<partner_service::PartnerFilter> {
+        Ok(partner_service::PartnerFilter {
+            kind: self.kind.map(Into::into),
+            country: self
+                .country
+                .as_deref()
+                .map(|c| CountryCode::parse("filter.country", c))
+                .transpose()?,
+            coalition_id: self
+                .coalition_id
+                .as_ref()
+                .map(|id| ids::expect("filter.coalitionId", id, NodeKind::Coalition))
+                .transpose()?,
+            search: self
+                .search
+                .as_deref()
+                .map(|s| SearchTerm::parse("filter.search", s))
+                .transpose()?,
+        })
+    }
+}
+
+#[Object]
+impl Query {
+    /// Any object by its global id; null when there is none you may see.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        resolve_node(ctx, &id).await
+    }
+
+    /// The signed-in user; null without a session.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(viewer) = ctx.viewer() else {
+            return Ok(None);
+        };
+        let user = ctx.loaders()?.load_one(UserKey(viewer.user_id)).await?;
+        Ok(user.map(User))
+    }
+
+    /// All coalitions, oldest first.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn coalitions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<Coalition>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let db = ctx.app()?.db.clone();
+        let page = coalition_service::page(&db, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            async move { coalition_service::count(&db).await }
+        });
+        Ok(connection(page, total, Coalition))
+    }
+
+    /// A coalition by its slug, e.g. "alliance-8-7".
+    async fn coalition(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<Coalition>> {
+        use entity::coalitions;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        if slug.len() > 64 {
+            return Ok(None);
+        }
+        let found = coalitions::Entity::find()
+            .filter(coalitions::Column::Slug.eq(slug))
+            .one(&ctx.app()?.db)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(found.map(Coalition))
+    }
+
+    /// The partner directory, in name order.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<PartnerFilter>,
+    ) -> async_graphql::Result<CountedConnection<Partner>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let db = ctx.app()?.db.clone();
+        let page = partner_service::page(&db, &filter, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            let filter = filter.clone();
+            async move { partner_service::count(&db, &filter).await }
+        });
+        Ok(connection(page, total, Partner))
+    }
+}

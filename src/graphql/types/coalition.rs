@@ -1,0 +1,80 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use entity::coalitions;
+
+use super::{Partner, ThematicArea};
+use crate::{
+    graphql::{
+        connection::{connection, page_complexity, CountedConnection, TotalCount},
+        context::ContextExt,
+        ids::{encode, NodeKind},
+        loaders::{CoalitionPartnerCount, CoalitionPartnersPage, ThematicAreasOf},
+    },
+    pagination::PageArgs,
+    services::coalitions as coalition_service,
+};
+
+/// An alliance of partners, e.g. the Global Coalition for Social Justice.
+pub struct Coalition(pub coalitions::Model);
+
+#[Object]
+impl Coalition {
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Coalition, self.0.id)
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Sustainable Development Goal targets the coalition works towards, e.g. "8.7".
+    async fn sdg_targets(&self) -> Vec<String> {
+        coalition_service::sdg_targets(&self.0)
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Current (pending or active) partners, in order of admission.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<Partner>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let loaders = ctx.loaders()?.clone();
+        let page = loaders
+            .load_one(CoalitionPartnersPage(self.0.id, args))
+            .await?
+            .unwrap_or_default();
+        let coalition_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            async move {
+                let count = loaders.load_one(CoalitionPartnerCount(coalition_id)).await;
+                Ok(count.map_err(|e| anyhow::anyhow!(e.message))?.unwrap_or(0))
+            }
+        });
+        Ok(connection(page, total, |member| Partner(member.partner)))
+    }
+
+    async fn thematic_areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ThematicArea>> {
+        let areas = ctx.loaders()?.load_one(ThematicAreasOf(self.0.id)).await?;
+        Ok(areas
+            .unwrap_or_default()
+            .into_iter()
+            .map(ThematicArea)
+            .collect())
+    }
+}

@@ -1,0 +1,55 @@
+//! GraphQL enums, mirrored one-to-one from the domain.
+use async_graphql::Enum;
+
+use crate::domain;
+
+/// What kind of organisation a partner is.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::PartnerKind")]
+pub enum PartnerKind {
+    Government,
+    EmployersOrganization,
+    WorkersOrganization,
+    InternationalOrganization,
+    FinancialInstitution,
+    RegionalOrganization,
+    Ngo,
+    Enterprise,
+    AcademicInstitution,
+    CivilSociety,
+    Other,
+}
+
+/// A user's role within a partner organisation.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::PartnerRole")]
+pub enum PartnerRole {
+    Admin,
+    FocalPoint,
+    Member,
+}
+
+/// A platform-wide role.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::PlatformRole")]
+pub enum PlatformRole {
+    Admin,
+    Secretariat,
+}
+
+/// The state of a partner's membership in a coalition.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::MembershipStatus")]
+pub enum MembershipStatus {
+    Pending,
+    Active,
+    Withdrawn,
+}
+
+/// Parses a stored enum name, treating a value this build does not know as a bug.
+pub(crate) fn stored<T: std::str::FromStr>(value: &str) -> async_graphql::Result<T> {
+    value.parse().map_err(|_| {
+        crate::error::AppError::Internal(anyhow::anyhow!("unknown stored enum value {value:?}"))
+            .into()
+    })
+}

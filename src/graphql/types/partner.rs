@@ -1,0 +1,76 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use entity::partners;
+
+use super::{enums::stored, CoalitionMembership, PartnerKind};
+use crate::graphql::{
+    context::ContextExt,
+    ids::{encode, NodeKind},
+    loaders::MembershipsOfPartner,
+};
+
+/// An organisation: a government, an employers' or workers' organisation, an
+/// international body, an NGO, an enterprise, a university…
+pub struct Partner(pub partners::Model);
+
+#[Object]
+impl Partner {
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Partner, self.0.id)
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+
+    async fn kind(&self) -> async_graphql::Result<PartnerKind> {
+        stored::<crate::domain::PartnerKind>(&self.0.kind).map(Into::into)
+    }
+
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> Option<&str> {
+        self.0.country.as_deref()
+    }
+
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Increases with every change; pass it as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The coalitions this partner belongs to (or has applied to, or left).
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<CoalitionMembership>> {
+        let memberships = ctx
+            .loaders()?
+            .load_one(MembershipsOfPartner(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(memberships.into_iter().map(CoalitionMembership).collect())
+    }
+}

@@ -1,0 +1,179 @@
+//! `POST /graphql` runs one operation sent as JSON; `GET /graphql` only shows
+//! GraphiQL. Nothing else executes: a GET, a form post or a text/plain post can
+//! never run a mutation (no CSRF through simple requests).
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Instant,
+};
+
+use async_graphql::{dataloader::DataLoader, http::GraphiQLSource};
+use async_graphql_axum::GraphQLResponse;
+use axum::{
+    body::Bytes,
+    extract::{rejection::BytesRejection, ConnectInfo, State},
+    http::{header, HeaderMap, StatusCode, Uri},
+    response::{Html, IntoResponse, Response},
+};
+
+use super::{responses::graphql_error, HttpState};
+use crate::{
+    auth::Actor,
+    error::codes,
+    graphql::{
+        context::{ClientAddr, Viewer},
+        limits::OperationSlot,
+        loaders::DbLoader,
+    },
+    services::accounts,
+};
+
+pub async fn graphiql(State(state): State<HttpState>, uri: Uri) -> Response {
+    if uri.query().is_some_and(|q| !q.is_empty()) {
+        return graphql_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            codes::BAD_USER_INPUT,
+            "operations must be sent with POST and Content-Type: application/json",
+        );
+    }
+    if !state.app.config.graphiql {
+        return graphql_error(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            "GraphiQL is turned off",
+        );
+    }
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("coalition")
+            .finish(),
+    )
+    .into_response()
+}
+
+pub async fn execute(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    if !is_json(&headers) {
+        return graphql_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::BAD_USER_INPUT,
+            "send operations as Content-Type: application/json",
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            return graphql_error(
+                rejection.status(),
+                codes::BAD_USER_INPUT,
+                &rejection.body_text(),
+            )
+        }
+    };
+    let request = match parse_request(&body) {
+        Ok(request) => request,
+        Err(message) => {
+            return graphql_error(StatusCode::BAD_REQUEST, codes::BAD_USER_INPUT, message)
+        }
+    };
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
+
+    let slot = Arc::new(OperationSlot {
+        name: request.operation_name.clone(),
+        ..OperationSlot::default()
+    });
+    let loaders = Arc::new(DataLoader::new(
+        DbLoader::new(state.app.db.clone()),
+        tokio::spawn,
+    ));
+    let request = request
+        .data(Viewer(viewer))
+        .data(ClientAddr(client))
+        .data(loaders)
+        .data(slot.clone());
+    let response = state.schema.execute(request).await;
+
+    let kind = slot
+        .kind
+        .lock()
+        .map(|k| k.unwrap_or("invalid"))
+        .unwrap_or("invalid");
+    state
+        .app
+        .metrics
+        .record_request(kind, response.is_ok(), started.elapsed());
+    GraphQLResponse::from(response).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn parse_request(body: &[u8]) -> Result<async_graphql::Request, &'static str> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| "the body is not valid JSON")?;
+    if value.is_array() {
+        return Err("batched requests are not supported: send one operation per request");
+    }
+    serde_json::from_value(value)
+        .map_err(|_| "the body must be a JSON object with a string \"query\"")
+}
+
+async fn authenticate(state: &HttpState, headers: &HeaderMap) -> Result<Option<Actor>, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let unauthenticated =
+        |message| graphql_error(StatusCode::UNAUTHORIZED, codes::UNAUTHENTICATED, message);
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| unauthenticated("use Authorization: Bearer <token>"))?;
+    match accounts::authenticate(&state.app.db, token).await {
+        Ok(Some(actor)) => Ok(Some(actor)),
+        Ok(None) => Err(unauthenticated(
+            "the session token is invalid or has expired",
+        )),
+        Err(error) => {
+            tracing::error!(error.cause = ?error, "authenticating a request");
+            Err(graphql_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::INTERNAL,
+                "internal error",
+            ))
+        }
+    }
+}
+
+/// The caller's address: the socket peer, or behind a trusted proxy the first
+/// address of X-Forwarded-For.
+fn client_addr(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|first| first.trim().parse().ok());
+        if let Some(address) = forwarded {
+            return address;
+        }
+    }
+    peer.ip()
+}

@@ -1,0 +1,64 @@
+//! The HTTP surface: routes and the middleware every request passes through.
+mod graphql;
+mod health;
+mod metrics;
+mod responses;
+
+use std::time::Duration;
+
+use axum::{
+    extract::DefaultBodyLimit,
+    http::{header, HeaderValue, Method},
+    routing::get,
+    Router,
+};
+use tower_http::{
+    compression::CompressionLayer,
+    cors::{AllowOrigin, CorsLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{graphql::AppSchema, state::AppState};
+
+/// Largest request body accepted (a GraphQL document and its variables).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A request still running after this is answered 408 and dropped.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: AppSchema,
+}
+
+pub fn router(state: HttpState) -> Router {
+    let cors = cors_layer(&state.app.config.cors_allowed_origins);
+    Router::new()
+        .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::render))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(cors)
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Only the configured browser origins may call the API from a page; none by default.
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(600))
+}

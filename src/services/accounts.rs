@@ -1,0 +1,392 @@
+//! Accounts: logging in and out, sessions, invitations, passwords, admins.
+use std::net::IpAddr;
+
+use chrono::{Duration as ChronoDuration, Utc};
+use entity::{invitations, partner_users, partners, sessions, users};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::{
+    auth::{password, token, Actor},
+    domain::{DisplayName, Email, PartnerRole, Password, PlatformRole},
+    error::{AppError, AppResult},
+    sql::SqlBuilder,
+    state::AppState,
+};
+
+const INVITATION_TTL_DAYS: i64 = 7;
+
+pub struct SignedIn {
+    pub token: String,
+    pub user: users::Model,
+}
+
+fn invalid_credentials() -> AppError {
+    // The same answer whether the e-mail exists or not.
+    AppError::Unauthenticated
+}
+
+pub async fn login(
+    state: &AppState,
+    email_text: &str,
+    password_text: SecretString,
+    client: IpAddr,
+) -> AppResult<SignedIn> {
+    let limits = &state.login_limits;
+    let email_key = email_text.trim().to_lowercase();
+    let client_key = client.to_string();
+    for check in [
+        limits.per_email.check(&email_key),
+        limits.per_client.check(&client_key),
+    ] {
+        if let Err(retry_after) = check {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry_after.as_secs().max(1),
+            });
+        }
+    }
+
+    let length = password_text.expose_secret().chars().count();
+    let user = match Email::parse("email", email_text) {
+        Ok(email) if length <= Password::MAX_CHARS => {
+            users::Entity::find()
+                .filter(users::Column::Email.eq(email.as_str()))
+                .one(&state.db)
+                .await?
+        }
+        _ => None,
+    };
+    // An oversized password is never hashed, but still costs one dummy verification.
+    let candidate = if length <= Password::MAX_CHARS {
+        password_text
+    } else {
+        SecretString::from(String::new())
+    };
+    let matches =
+        password::verify(candidate, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        limits.per_email.record_failure(&email_key);
+        limits.per_client.record_failure(&client_key);
+        tracing::info!(client.address = %client, "failed login");
+        return Err(invalid_credentials());
+    };
+    limits.per_email.clear(&email_key);
+    let token = start_session(&state.db, user.id, state.config.session_ttl()).await?;
+    Ok(SignedIn { token, user })
+}
+
+async fn start_session(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    ttl: std::time::Duration,
+) -> AppResult<String> {
+    let (token, token_hash) = token::generate("coa");
+    let now = Utc::now();
+    let ttl = ChronoDuration::from_std(ttl).map_err(|e| AppError::Internal(e.into()))?;
+    sessions::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(token_hash),
+        created_at: Set(now),
+        expires_at: Set(now + ttl),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+#[derive(FromQueryResult)]
+struct SessionRow {
+    session_id: i64,
+    user_id: i64,
+    platform_role: Option<String>,
+}
+
+/// The actor behind a bearer token, if the session is live.
+pub async fn authenticate(db: &DatabaseConnection, bearer: &str) -> AppResult<Option<Actor>> {
+    if bearer.len() > 200 {
+        return Ok(None);
+    }
+    let mut sql = SqlBuilder::new(db.get_database_backend());
+    sql.push(
+        "SELECT s.id AS session_id, s.user_id, u.platform_role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = ",
+    )
+    .bind(token::hash(bearer))
+    .push(" AND s.revoked_at IS NULL AND s.expires_at > ")
+    .bind(Utc::now());
+    let Some(row) = SessionRow::find_by_statement(sql.build()).one(db).await? else {
+        return Ok(None);
+    };
+    let partner_roles = partner_users::Entity::find()
+        .filter(partner_users::Column::UserId.eq(row.user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| Some((m.partner_id, m.role.parse::<PartnerRole>().ok()?)))
+        .collect();
+    Ok(Some(Actor {
+        user_id: row.user_id,
+        session_id: row.session_id,
+        platform_role: row.platform_role.and_then(|r| r.parse().ok()),
+        partner_roles,
+    }))
+}
+
+pub async fn logout(db: &DatabaseConnection, actor: &Actor) -> AppResult<()> {
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(sessions::Column::Id.eq(actor.session_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Creates an invitation and returns its token (shown once).
+pub async fn invite(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    email: Email,
+    partner_id: i64,
+    role: PartnerRole,
+) -> AppResult<String> {
+    partners::Entity::find_by_id(partner_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("partner"))?;
+    let mut sql = SqlBuilder::new(db.get_database_backend());
+    sql.push(
+        "SELECT pu.id FROM partner_users pu JOIN users u ON u.id = pu.user_id \
+         WHERE pu.partner_id = ",
+    )
+    .bind(partner_id)
+    .push(" AND u.email = ")
+    .bind(email.as_str());
+    if db.query_one_raw(sql.build()).await?.is_some() {
+        return Err(AppError::conflict(
+            "email",
+            "already works for this partner",
+        ));
+    }
+    let (invitation_token, token_hash) = token::generate("inv");
+    let now = Utc::now();
+    invitations::ActiveModel {
+        email: Set(email.as_str().to_owned()),
+        partner_id: Set(partner_id),
+        role: Set(role.as_str().to_owned()),
+        token_hash: Set(token_hash),
+        invited_by: Set(actor.user_id),
+        created_at: Set(now),
+        expires_at: Set(now + ChronoDuration::days(INVITATION_TTL_DAYS)),
+        accepted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(invitation_token)
+}
+
+/// Turns an invitation into an account (or, for someone who already has one and
+/// proves it with their password, into a role in one more partner), then signs in.
+pub async fn accept_invitation(
+    state: &AppState,
+    invitation_token: &str,
+    password_text: SecretString,
+    display_name: DisplayName,
+) -> AppResult<SignedIn> {
+    let db = &state.db;
+    let invalid = || AppError::NotFound("invitation");
+    if invitation_token.len() > 200 {
+        return Err(invalid());
+    }
+    let invitation = invitations::Entity::find()
+        .filter(invitations::Column::TokenHash.eq(token::hash(invitation_token)))
+        .one(db)
+        .await?
+        .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
+        .ok_or_else(invalid)?;
+    let existing = users::Entity::find()
+        .filter(users::Column::Email.eq(&invitation.email))
+        .one(db)
+        .await?;
+    // Hashing happens before the transaction: it is slow and needs no lock.
+    let new_hash = match &existing {
+        Some(user) => {
+            if !password::verify(password_text, Some(user.password_hash.clone())).await? {
+                return Err(AppError::bad_input(
+                    "password",
+                    "this e-mail already has an account: give its password",
+                ));
+            }
+            None
+        }
+        None => {
+            let password = Password::parse("password", password_text.expose_secret())?;
+            Some(password::hash(&password).await?)
+        }
+    };
+
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let claimed = invitations::Entity::update_many()
+        .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
+        .filter(invitations::Column::Id.eq(invitation.id))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let user = match (existing, new_hash) {
+        (Some(user), _) => user,
+        (None, Some(hash)) => {
+            users::ActiveModel {
+                email: Set(invitation.email.clone()),
+                display_name: Set(display_name.into_inner()),
+                password_hash: Set(hash),
+                platform_role: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+        (None, None) => return Err(AppError::Internal(anyhow::anyhow!("no password hash"))),
+    };
+    partner_users::ActiveModel {
+        partner_id: Set(invitation.partner_id),
+        user_id: Set(user.id),
+        role: Set(invitation.role.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let token = start_session(&txn, user.id, state.config.session_ttl()).await?;
+    txn.commit().await?;
+    Ok(SignedIn { token, user })
+}
+
+/// Changes the caller's password and ends every other session of theirs.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current: SecretString,
+    new: Password,
+) -> AppResult<()> {
+    let user = users::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !password::verify(current, Some(user.password_hash.clone())).await? {
+        return Err(AppError::bad_input(
+            "currentPassword",
+            "is not your current password",
+        ));
+    }
+    let hash = password::hash(&new).await?;
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    users::Entity::update_many()
+        .col_expr(users::Column::PasswordHash, Expr::value(hash))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now))
+        .filter(users::Column::Id.eq(actor.user_id))
+        .exec(&txn)
+        .await?;
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+        .filter(sessions::Column::UserId.eq(actor.user_id))
+        .filter(sessions::Column::Id.ne(actor.session_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Gives a user a platform role (or takes it away).
+pub async fn set_platform_role(
+    db: &DatabaseConnection,
+    user_id: i64,
+    role: Option<PlatformRole>,
+) -> AppResult<users::Model> {
+    let result = users::Entity::update_many()
+        .col_expr(
+            users::Column::PlatformRole,
+            Expr::value(role.map(PlatformRole::as_str)),
+        )
+        .col_expr(users::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("user"));
+    }
+    users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("user"))
+}
+
+/// Creates a platform admin, or makes an existing user one with this password.
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    email: Email,
+    password: Password,
+    display_name: DisplayName,
+) -> AppResult<users::Model> {
+    let hash = password::hash(&password).await?;
+    let now = Utc::now();
+    let existing = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?;
+    let user = match existing {
+        Some(user) => {
+            let mut active: users::ActiveModel = user.into();
+            active.password_hash = Set(hash);
+            active.platform_role = Set(Some(PlatformRole::Admin.as_str().to_owned()));
+            active.updated_at = Set(now);
+            active.update(db).await?
+        }
+        None => {
+            users::ActiveModel {
+                email: Set(email.as_str().to_owned()),
+                display_name: Set(display_name.into_inner()),
+                password_hash: Set(hash),
+                platform_role: Set(Some(PlatformRole::Admin.as_str().to_owned())),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    Ok(user)
+}
+
+pub async fn any_admin_exists(db: &DatabaseConnection) -> AppResult<bool> {
+    let admin = users::Entity::find()
+        .filter(users::Column::PlatformRole.eq(PlatformRole::Admin.as_str()))
+        .one(db)
+        .await?;
+    Ok(admin.is_some())
+}
+
+/// Partner ids of each given user (for the user visibility rule).
+pub async fn partner_ids_of_user(db: &DatabaseConnection, user_id: i64) -> AppResult<Vec<i64>> {
+    Ok(partner_users::Entity::find()
+        .filter(partner_users::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.partner_id)
+        .collect())
+}

@@ -1,0 +1,131 @@
+//! Building and running the application: database, migrations, bootstrap admin,
+//! demo data on a first embedded start, then the HTTP server.
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+
+use crate::{
+    config::Config,
+    db,
+    domain::{DisplayName, Email, Password},
+    graphql::build_schema,
+    http::{router, HttpState},
+    metrics::Metrics,
+    seed,
+    services::accounts,
+    state::{AppState, LoginLimits},
+};
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates and binds. Port 0 in `bind_addr` picks a free port.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let url = config.database_url();
+        let first_embedded_start = config.is_embedded_default() && db::is_new_sqlite_file(&url);
+        let metrics = Arc::new(Metrics::new());
+        let db = db::connect(&url, config.database_max_connections, metrics.clone()).await?;
+        db::migrate(&db).await?;
+        tracing::info!(database = %url.redacted(), "database ready");
+
+        let redis = config
+            .redis_url
+            .as_ref()
+            .map(|url| redis::Client::open(url.expose()).context("parsing REDIS_URL"))
+            .transpose()?;
+
+        bootstrap_admin(&db, &config).await?;
+        if first_embedded_start && config.auto_seed_demo {
+            let report = seed::seed_demo(&db).await?;
+            println!("First start on the embedded database: demo data loaded.\n{report}");
+        }
+
+        let listener = TcpListener::bind(config.bind_addr)
+            .await
+            .with_context(|| format!("binding {}", config.bind_addr))?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            metrics,
+            login_limits: Arc::new(LoginLimits::default()),
+            redis,
+        };
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let schema = build_schema(Some(self.state.clone()), &self.state.config);
+        let app = router(HttpState {
+            app: self.state,
+            schema,
+        });
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")
+    }
+}
+
+/// Creates the admin named by BOOTSTRAP_ADMIN_EMAIL/PASSWORD if there is no admin yet.
+async fn bootstrap_admin(db: &sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+    let (Some(email), Some(password)) = (
+        &config.bootstrap_admin_email,
+        &config.bootstrap_admin_password,
+    ) else {
+        return Ok(());
+    };
+    if accounts::any_admin_exists(db).await? {
+        return Ok(());
+    }
+    let email = Email::parse("BOOTSTRAP_ADMIN_EMAIL", email)?;
+    let password = Password::parse("BOOTSTRAP_ADMIN_PASSWORD", password.expose_secret())?;
+    let name = DisplayName::parse("displayName", "Administrator")?;
+    accounts::create_admin(db, email.clone(), password, name).await?;
+    tracing::info!(user.email = %email.as_str(), "bootstrap admin created");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
