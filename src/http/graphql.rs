@@ -102,7 +102,8 @@ pub async fn execute(
         .data(ClientAddr(client))
         .data(loaders)
         .data(slot.clone());
-    let response = state.schema.execute(request).await;
+    let mut response = state.schema.execute(request).await;
+    label_uncoded_errors(&mut response);
 
     let kind = slot
         .kind
@@ -114,6 +115,18 @@ pub async fn execute(
         .metrics
         .record_request(kind, response.is_ok(), started.elapsed());
     GraphQLResponse::from(response).into_response()
+}
+
+/// Errors raised by our resolvers carry a code already; those without one come from
+/// parsing or validating the document (syntax, unknown fields, depth, complexity),
+/// which is the client's to fix.
+fn label_uncoded_errors(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", codes::BAD_USER_INPUT);
+        }
+    }
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

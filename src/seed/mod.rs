@@ -58,42 +58,45 @@ impl fmt::Display for DemoReport {
     }
 }
 
-/// Who the demo logins are: (e-mail, display name, platform role, partner acronym and role).
-const DEMO_USERS: &[(
-    &str,
-    &str,
-    Option<PlatformRole>,
-    Option<(&str, PartnerRole)>,
-    &str,
-)] = &[
-    (
-        "admin@demo.coalition.example",
-        "Demo Administrator",
-        Some(PlatformRole::Admin),
-        None,
-        "platform ADMIN",
-    ),
-    (
-        "secretariat@demo.coalition.example",
-        "Demo Secretariat",
-        Some(PlatformRole::Secretariat),
-        Some(("ILO", PartnerRole::Member)),
-        "SECRETARIAT (ILO staff)",
-    ),
-    (
-        "ilo.admin@demo.coalition.example",
-        "Demo ILO Administrator",
-        None,
-        Some(("ILO", PartnerRole::Admin)),
-        "ADMIN of the ILO",
-    ),
-    (
-        "iom.focal@demo.coalition.example",
-        "Demo IOM Focal Point",
-        None,
-        Some(("IOM", PartnerRole::FocalPoint)),
-        "FOCAL_POINT of the IOM",
-    ),
+/// A demo login: who they are and what they may do.
+struct DemoUser {
+    email: &'static str,
+    name: &'static str,
+    platform_role: Option<PlatformRole>,
+    /// The partner (by acronym) and the role there.
+    partner_role: Option<(&'static str, PartnerRole)>,
+    description: &'static str,
+}
+
+const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        email: "admin@demo.coalition.example",
+        name: "Demo Administrator",
+        platform_role: Some(PlatformRole::Admin),
+        partner_role: None,
+        description: "platform ADMIN",
+    },
+    DemoUser {
+        email: "secretariat@demo.coalition.example",
+        name: "Demo Secretariat",
+        platform_role: Some(PlatformRole::Secretariat),
+        partner_role: Some(("ILO", PartnerRole::Member)),
+        description: "SECRETARIAT (ILO staff)",
+    },
+    DemoUser {
+        email: "ilo.admin@demo.coalition.example",
+        name: "Demo ILO Administrator",
+        platform_role: None,
+        partner_role: Some(("ILO", PartnerRole::Admin)),
+        description: "ADMIN of the ILO",
+    },
+    DemoUser {
+        email: "iom.focal@demo.coalition.example",
+        name: "Demo IOM Focal Point",
+        platform_role: None,
+        partner_role: Some(("IOM", PartnerRole::FocalPoint)),
+        description: "FOCAL_POINT of the IOM",
+    },
 ];
 
 pub async fn seed_demo(db: &DatabaseConnection) -> AppResult<DemoReport> {
@@ -209,7 +212,14 @@ async fn seed_users(
     partner_ids: &HashMap<&'static str, i64>,
     report: &mut DemoReport,
 ) -> AppResult<()> {
-    for (email, name, platform_role, partner_role, description) in DEMO_USERS {
+    for demo in DEMO_USERS {
+        let DemoUser {
+            email,
+            name,
+            platform_role,
+            partner_role,
+            description,
+        } = demo;
         let exists = users::Entity::find()
             .filter(users::Column::Email.eq(*email))
             .one(db)

@@ -1,0 +1,293 @@
+//! Logging in and out, invitations, passwords and rate limits.
+use serde_json::{json, Value};
+
+use crate::helpers::{first_error_code, spawn_app, ADMIN_PASSWORD, USER_PASSWORD};
+
+const LOGIN: &str = "mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { token user { email } } }";
+const ME: &str = "{ me { id email displayName platformRole } }";
+
+#[tokio::test]
+async fn login_returns_a_token_that_identifies_the_user() {
+    let app = spawn_app().await;
+    let data = app
+        .ok(
+            None,
+            LOGIN,
+            json!({ "email": "ADMIN@test.example", "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    let token = data["login"]["token"].as_str().unwrap();
+    assert_eq!(data["login"]["user"]["email"], "admin@test.example");
+    let me = app.ok(Some(token), ME, Value::Null).await;
+    assert_eq!(me["me"]["email"], "admin@test.example");
+    assert_eq!(me["me"]["platformRole"], "ADMIN");
+    let anonymous = app.ok(None, ME, Value::Null).await;
+    assert_eq!(anonymous["me"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = spawn_app().await;
+    let wrong = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "email": "admin@test.example", "password": "wrong password!!" }),
+        )
+        .await;
+    let unknown = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "email": "nobody@test.example", "password": "wrong password!!" }),
+        )
+        .await;
+    assert_eq!(first_error_code(&wrong), "UNAUTHENTICATED");
+    assert_eq!(
+        wrong["errors"][0]["message"],
+        unknown["errors"][0]["message"]
+    );
+    assert_eq!(first_error_code(&unknown), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited_per_email() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let response = app
+            .graphql(
+                None,
+                LOGIN,
+                json!({ "email": "admin@test.example", "password": "wrong password!!" }),
+            )
+            .await;
+        assert_eq!(first_error_code(&response), "UNAUTHENTICATED");
+    }
+    // Even the right password is refused now, with a hint when to retry.
+    let response = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "email": "admin@test.example", "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(first_error_code(&response), "RATE_LIMITED");
+    assert!(
+        response["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited_per_client_address() {
+    let app = spawn_app().await;
+    for i in 0..30 {
+        let response = app
+            .graphql(None, LOGIN, json!({ "email": format!("guess{i}@test.example"), "password": "wrong password!!" }))
+            .await;
+        assert_eq!(
+            first_error_code(&response),
+            "UNAUTHENTICATED",
+            "attempt {i}"
+        );
+    }
+    let response = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "email": "another@test.example", "password": "wrong password!!" }),
+        )
+        .await;
+    assert_eq!(first_error_code(&response), "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token() {
+    let app = spawn_app().await;
+    let token = app.login("admin@test.example", ADMIN_PASSWORD).await;
+    let data = app
+        .ok(Some(&token), "mutation { logout }", Value::Null)
+        .await;
+    assert_eq!(data["logout"], true);
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": ME }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let code = app
+        .error_code(None, "mutation { logout }", Value::Null)
+        .await;
+    assert_eq!(code, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn an_invitation_becomes_an_account_once() {
+    let app = spawn_app().await;
+    let partner = app
+        .create_partner(
+            "International Labour Organization",
+            "INTERNATIONAL_ORGANIZATION",
+            None,
+        )
+        .await;
+    let data = app
+        .ok(
+            Some(&app.admin_token),
+            "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }",
+            json!({ "input": { "email": "Focal@ILO.example", "partnerId": partner, "role": "FOCAL_POINT" } }),
+        )
+        .await;
+    let invitation = data["inviteUser"]["invitationToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let accept = "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { token user { email displayName } } }";
+    let input = |password: &str| json!({ "input": { "invitationToken": invitation, "password": password, "displayName": "Ana Focal" } });
+
+    let short = app.graphql(None, accept, input(&"x".repeat(11))).await;
+    assert_eq!(first_error_code(&short), "BAD_USER_INPUT");
+    assert_eq!(short["errors"][0]["extensions"]["field"], "password");
+    let long = app.graphql(None, accept, input(&"x".repeat(257))).await;
+    assert_eq!(first_error_code(&long), "BAD_USER_INPUT");
+
+    let data = app.ok(None, accept, input(&"é".repeat(12))).await;
+    assert_eq!(
+        data["acceptInvitation"]["user"]["email"],
+        "focal@ilo.example"
+    );
+    app.login("focal@ilo.example", &"é".repeat(12)).await;
+
+    let again = app.graphql(None, accept, input(&"y".repeat(20))).await;
+    assert_eq!(first_error_code(&again), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn an_existing_user_accepts_a_second_partner_with_their_password() {
+    let app = spawn_app().await;
+    let ilo = app
+        .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    let iom = app
+        .create_partner("IOM", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    let user = app.create_user("both@test.example", &ilo, "MEMBER").await;
+    let data = app
+        .ok(
+            Some(&app.admin_token),
+            "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }",
+            json!({ "input": { "email": user.email, "partnerId": iom, "role": "ADMIN" } }),
+        )
+        .await;
+    let invitation = data["inviteUser"]["invitationToken"].as_str().unwrap();
+    let accept = "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { user { id } } }";
+    let wrong = app
+        .graphql(None, accept, json!({ "input": { "invitationToken": invitation, "password": "not their password", "displayName": "x" } }))
+        .await;
+    assert_eq!(first_error_code(&wrong), "BAD_USER_INPUT");
+    let data = app
+        .ok(None, accept, json!({ "input": { "invitationToken": invitation, "password": USER_PASSWORD, "displayName": "x" } }))
+        .await;
+    assert_eq!(data["acceptInvitation"]["user"]["id"], user.id.as_str());
+    // Now an ADMIN of the IOM: may edit it.
+    app.ok(
+        Some(&user.token),
+        "mutation($id: ID!) { updatePartner(input: {partnerId: $id, region: \"Europe\"}) { partner { region } } }",
+        json!({ "id": iom }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn inviting_someone_already_at_the_partner_is_a_conflict() {
+    let app = spawn_app().await;
+    let ilo = app
+        .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    app.create_user("member@test.example", &ilo, "MEMBER").await;
+    let response = app
+        .graphql(
+            Some(&app.admin_token),
+            "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }",
+            json!({ "input": { "email": "member@test.example", "partnerId": ilo, "role": "ADMIN" } }),
+        )
+        .await;
+    assert_eq!(first_error_code(&response), "CONFLICT");
+    assert_eq!(response["errors"][0]["extensions"]["field"], "email");
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_other_sessions() {
+    let app = spawn_app().await;
+    let ilo = app
+        .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    let user = app.create_user("change@test.example", &ilo, "MEMBER").await;
+    let other_session = app.login(&user.email, USER_PASSWORD).await;
+    let change = "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { user { email } } }";
+
+    let wrong = app
+        .graphql(Some(&user.token), change, json!({ "input": { "currentPassword": "not it at all", "newPassword": "a brand new password" } }))
+        .await;
+    assert_eq!(first_error_code(&wrong), "BAD_USER_INPUT");
+    assert_eq!(wrong["errors"][0]["extensions"]["field"], "currentPassword");
+
+    app.ok(Some(&user.token), change, json!({ "input": { "currentPassword": USER_PASSWORD, "newPassword": "a brand new password" } }))
+        .await;
+    // This session lives on; the other one is over; the new password works.
+    app.ok(Some(&user.token), ME, Value::Null).await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&other_session)
+        .json(&json!({ "query": ME }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    app.login(&user.email, "a brand new password").await;
+    let old = app
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "email": user.email, "password": USER_PASSWORD }),
+        )
+        .await;
+    assert_eq!(first_error_code(&old), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn only_platform_admins_grant_platform_roles() {
+    let app = spawn_app().await;
+    let ilo = app
+        .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    let secretariat = app.create_secretariat(&ilo).await;
+    let other = app.create_user("other@test.example", &ilo, "ADMIN").await;
+    let grant = "mutation($input: SetPlatformRoleInput!) { setPlatformRole(input: $input) { user { platformRole } } }";
+    let input = json!({ "input": { "userId": other.id, "role": "SECRETARIAT" } });
+    assert_eq!(
+        app.error_code(Some(&secretariat.token), grant, input.clone())
+            .await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.error_code(Some(&other.token), grant, input.clone())
+            .await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.error_code(None, grant, input.clone()).await,
+        "UNAUTHENTICATED"
+    );
+    let data = app.ok(Some(&app.admin_token), grant, input).await;
+    assert_eq!(
+        data["setPlatformRole"]["user"]["platformRole"],
+        "SECRETARIAT"
+    );
+}

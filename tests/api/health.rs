@@ -1,0 +1,85 @@
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn liveness_answers() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn readiness_checks_the_database_and_the_configured_bus() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+    let expected_bus = if std::env::var("TEST_REDIS_URL").is_ok() {
+        "ok"
+    } else {
+        "in-process"
+    };
+    assert_eq!(body["eventBus"], expected_bus);
+}
+
+#[tokio::test]
+async fn readiness_fails_when_the_configured_redis_is_unreachable() {
+    // Port 1 on loopback: nothing listens there.
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.redis_url = Some(coalition::config::SecretUrl::new("redis://127.0.0.1:1"));
+    })
+    .await;
+    let response = app
+        .client
+        .get(app.url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["eventBus"], "unreachable");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_operation_type_and_expose_pool_gauges() {
+    let app = spawn_app().await;
+    app.ok(None, "{ coalitions { totalCount } }", Value::Null)
+        .await;
+    app.graphql(Some(&app.admin_token), "mutation { logout }", Value::Null)
+        .await;
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"coalition_graphql_requests_total{operation="query",outcome="ok"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"coalition_graphql_requests_total{operation="mutation",outcome="ok"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("coalition_graphql_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(text.contains("coalition_db_pool_connections"), "{text}");
+    assert!(text.contains("coalition_db_statements_total"), "{text}");
+}

@@ -1,0 +1,295 @@
+//! `spawn_app` and the client helpers every test uses.
+use std::{net::SocketAddr, sync::Arc};
+
+use coalition::{
+    config::{Config, SecretUrl},
+    domain::{DisplayName, Email, Password},
+    metrics::Metrics,
+    services::accounts,
+    startup::Application,
+};
+use rand_core::{OsRng, RngCore};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+pub const USER_PASSWORD: &str = "user password for tests";
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    pub metrics: Arc<Metrics>,
+    pub admin_token: String,
+    _shutdown: oneshot::Sender<()>,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    _postgres: Option<PostgresDatabase>,
+}
+
+/// A user created through an invitation, signed in.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server whose configuration `adjust` may change.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let (database_url, sqlite_dir, postgres) = test_database().await;
+    let mut config = Config {
+        database_url: Some(SecretUrl::new(database_url)),
+        redis_url: std::env::var("TEST_REDIS_URL").ok().map(SecretUrl::new),
+        bind_addr: "127.0.0.1:0".parse().unwrap(),
+        database_max_connections: 5,
+        ..Config::default()
+    };
+    adjust(&mut config);
+    let app = Application::build(config)
+        .await
+        .expect("the application builds");
+    let address = app.local_addr();
+    let state = app.state().clone();
+    accounts::create_admin(
+        &state.db,
+        Email::parse("email", "admin@test.example").unwrap(),
+        Password::parse("password", ADMIN_PASSWORD).unwrap(),
+        DisplayName::parse("displayName", "Test Admin").unwrap(),
+    )
+    .await
+    .expect("the test admin is created");
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    let mut test_app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        metrics: state.metrics.clone(),
+        admin_token: String::new(),
+        _shutdown: shutdown,
+        _sqlite_dir: sqlite_dir,
+        _postgres: postgres,
+    };
+    test_app.admin_token = test_app.login("admin@test.example", ADMIN_PASSWORD).await;
+    test_app
+}
+
+async fn test_database() -> (String, Option<tempfile::TempDir>, Option<PostgresDatabase>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => {
+            let database = PostgresDatabase::create(&url).await;
+            (database.url.clone(), None, Some(database))
+        }
+        Err(_) => {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+            (url, Some(dir), None)
+        }
+    }
+}
+
+/// A PostgreSQL database made for one test and dropped after it.
+pub struct PostgresDatabase {
+    pub url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    pub async fn create(admin_url: &str) -> Self {
+        use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+        let name = format!("coalition_test_{:016x}", OsRng.next_u64());
+        let mut connection = PgConnection::connect(admin_url)
+            .await
+            .unwrap_or_else(|error| {
+                panic!(
+                    "TEST_DATABASE_URL is set but PostgreSQL is unreachable ({error}); \
+                 start it or unset TEST_DATABASE_URL"
+                )
+            });
+        connection
+            .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("creating the test database");
+        let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        Self {
+            url: url.to_string(),
+            admin_url: admin_url.to_owned(),
+            name,
+        }
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside async; a short-lived runtime on its own thread does the work.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async {
+                use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+                if let Ok(mut connection) = PgConnection::connect(&admin_url).await {
+                    let _ = connection
+                        .execute(AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    /// Runs one GraphQL operation and returns the whole JSON response.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        response.json().await.expect("a JSON answer")
+    }
+
+    /// Runs an operation that must succeed and returns its `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.graphql(token, query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
+        response["data"].clone()
+    }
+
+    /// Runs an operation that must fail and returns the code of its first error.
+    pub async fn error_code(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let response = self.graphql(token, query, variables).await;
+        first_error_code(&response)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let data = self
+            .ok(
+                None,
+                "mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { token } }",
+                json!({ "email": email, "password": password }),
+            )
+            .await;
+        data["login"]["token"].as_str().expect("a token").to_owned()
+    }
+
+    pub async fn create_partner(&self, name: &str, kind: &str, country: Option<&str>) -> String {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id } } }",
+                json!({ "input": { "name": name, "kind": kind, "country": country } }),
+            )
+            .await;
+        data["createPartner"]["partner"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn create_coalition(&self, name: &str, slug: &str) -> String {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: CreateCoalitionInput!) { createCoalition(input: $input) { coalition { id } } }",
+                json!({ "input": { "name": name, "slug": slug } }),
+            )
+            .await;
+        data["createCoalition"]["coalition"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn add_coalition_partner(&self, coalition_id: &str, partner_id: &str) -> Value {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: AddCoalitionPartnerInput!) { addCoalitionPartner(input: $input) { membership { id status joinedAt } } }",
+                json!({ "input": { "coalitionId": coalition_id, "partnerId": partner_id } }),
+            )
+            .await;
+        data["addCoalitionPartner"]["membership"].clone()
+    }
+
+    /// Invites `email` to `partner_id` with `role` (as the admin) and accepts.
+    pub async fn create_user(&self, email: &str, partner_id: &str, role: &str) -> TestUser {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }",
+                json!({ "input": { "email": email, "partnerId": partner_id, "role": role } }),
+            )
+            .await;
+        let invitation = data["inviteUser"]["invitationToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let data = self
+            .ok(
+                None,
+                "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { token user { id email } } }",
+                json!({ "input": { "invitationToken": invitation, "password": USER_PASSWORD, "displayName": email } }),
+            )
+            .await;
+        TestUser {
+            id: data["acceptInvitation"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            email: email.to_owned(),
+            token: data["acceptInvitation"]["token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        }
+    }
+
+    /// A signed-in user with the SECRETARIAT platform role.
+    pub async fn create_secretariat(&self, partner_id: &str) -> TestUser {
+        let user = self
+            .create_user("secretariat@test.example", partner_id, "MEMBER")
+            .await;
+        self.ok(
+            Some(&self.admin_token),
+            "mutation($input: SetPlatformRoleInput!) { setPlatformRole(input: $input) { user { id } } }",
+            json!({ "input": { "userId": user.id, "role": "SECRETARIAT" } }),
+        )
+        .await;
+        user
+    }
+
+    /// SQL statements the server has run so far.
+    pub fn statements(&self) -> u64 {
+        self.metrics.statements()
+    }
+}
+
+pub fn first_error_code(response: &Value) -> String {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error with a code, got {response:#}"))
+        .to_owned()
+}

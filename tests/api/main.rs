@@ -1,0 +1,15 @@
+//! Black-box tests: each starts the real server on port 0 with its own database
+//! (a fresh SQLite file, or a fresh PostgreSQL database when TEST_DATABASE_URL is
+//! set) and talks to it over HTTP.
+mod helpers;
+
+mod access;
+mod accounts;
+mod cli;
+mod coalitions;
+mod health;
+mod limits;
+mod n_plus_one;
+mod partners;
+mod schema;
+mod transport;
