@@ -1,4 +1,5 @@
 //! The GraphQL API: schema assembly, types, loaders and limits.
+pub mod batching;
 pub mod connection;
 pub mod context;
 pub mod ids;

@@ -21,6 +21,7 @@ use crate::{
     auth::Actor,
     error::codes,
     graphql::{
+        batching::BatchScope,
         context::{ClientAddr, Viewer},
         limits::OperationSlot,
         loaders::DbLoader,
@@ -93,16 +94,17 @@ pub async fn execute(
         name: request.operation_name.clone(),
         ..OperationSlot::default()
     });
+    let batches = BatchScope::default();
     let loaders = Arc::new(DataLoader::new(
         DbLoader::new(state.app.db.clone()),
-        tokio::spawn,
+        batches.spawner(),
     ));
     let request = request
         .data(Viewer(viewer))
         .data(ClientAddr(client))
         .data(loaders)
         .data(slot.clone());
-    let mut response = state.schema.execute(request).await;
+    let mut response = batches.run(state.schema.execute(request)).await;
     label_uncoded_errors(&mut response);
 
     let kind = slot
