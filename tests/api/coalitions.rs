@@ -211,3 +211,32 @@ async fn coalitions_are_listed_oldest_first_with_a_count() {
         .await;
     assert_eq!(data["coalition"]["name"], "Third");
 }
+
+#[tokio::test]
+async fn memberships_and_thematic_areas_resolve_by_global_id() {
+    let app = spawn_app().await;
+    let coalition = app.create_coalition("Alliance 8.7", "alliance-8-7").await;
+    let partner = app
+        .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    let membership = app.add_coalition_partner(&coalition, &partner).await;
+    let data = app
+        .ok(
+            Some(&app.admin_token),
+            "mutation($c: ID!) { createThematicArea(input: {coalitionId: $c, name: \"Migration\", description: \"Fair recruitment\"}) { thematicArea { id } } }",
+            json!({ "c": coalition }),
+        )
+        .await;
+    let area = data["createThematicArea"]["thematicArea"]["id"].clone();
+    let found = app
+        .ok(
+            None,
+            "query($m: ID!, $t: ID!) { m: node(id: $m) { ... on CoalitionMembership { status partner { name } coalition { slug } } } t: node(id: $t) { ... on ThematicArea { name description coalition { slug } } } }",
+            json!({ "m": membership["id"], "t": area }),
+        )
+        .await;
+    assert_eq!(found["m"]["partner"]["name"], "ILO");
+    assert_eq!(found["m"]["status"], "ACTIVE");
+    assert_eq!(found["t"]["description"], "Fair recruitment");
+    assert_eq!(found["t"]["coalition"]["slug"], "alliance-8-7");
+}

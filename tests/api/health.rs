@@ -83,3 +83,33 @@ async fn metrics_count_requests_per_operation_type_and_expose_pool_gauges() {
     assert!(text.contains("coalition_db_pool_connections"), "{text}");
     assert!(text.contains("coalition_db_statements_total"), "{text}");
 }
+
+#[tokio::test]
+async fn an_internal_error_is_answered_opaque() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    app.create_coalition("Alliance 8.7", "alliance-8-7").await;
+    app.db
+        .execute_unprepared("DROP TABLE thematic_areas")
+        .await
+        .unwrap();
+    let response = app
+        .graphql(
+            None,
+            "{ coalitions { nodes { thematicAreas { name } } } }",
+            Value::Null,
+        )
+        .await;
+    assert_eq!(crate::helpers::first_error_code(&response), "INTERNAL");
+    let message = response["errors"][0]["message"].as_str().unwrap();
+    assert_eq!(message, "internal error");
+    assert!(
+        !response.to_string().contains("thematic_areas"),
+        "{response}"
+    );
+    // The server keeps serving.
+    let ok = app
+        .ok(None, "{ coalitions { totalCount } }", Value::Null)
+        .await;
+    assert_eq!(ok["coalitions"]["totalCount"], 1);
+}

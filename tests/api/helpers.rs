@@ -19,6 +19,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     pub metrics: Arc<Metrics>,
+    /// The server's own database handle, for tests that must break something.
+    pub db: sea_orm::DatabaseConnection,
     pub admin_token: String,
     _shutdown: oneshot::Sender<()>,
     _sqlite_dir: Option<tempfile::TempDir>,
@@ -69,6 +71,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         address,
         client: reqwest::Client::new(),
         metrics: state.metrics.clone(),
+        db: state.db.clone(),
         admin_token: String::new(),
         _shutdown: shutdown,
         _sqlite_dir: sqlite_dir,
