@@ -53,3 +53,100 @@ impl SqlBuilder {
         Statement::from_sql_and_values(self.backend, self.sql, self.values)
     }
 }
+
+/// Which way a child list runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Oldest first (ascending id).
+    Oldest,
+    /// Newest first (descending id).
+    Newest,
+}
+
+/// A list of children (rows of `table` pointing at a parent through
+/// `parent_column`), paged for many parents at once.
+pub struct ChildList<'a> {
+    pub table: &'a str,
+    pub parent_column: &'a str,
+    pub direction: Direction,
+}
+
+impl ChildList<'_> {
+    /// One page of children per parent, in a single statement whatever the number
+    /// of parents. `filter` may add ` AND …` conditions on the alias `t`.
+    pub async fn pages<M: sea_orm::FromQueryResult>(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        parent_ids: &[i64],
+        args: &crate::pagination::PageArgs,
+        filter: impl Fn(&mut SqlBuilder),
+    ) -> crate::error::AppResult<std::collections::HashMap<i64, crate::pagination::Page<M>>> {
+        use crate::pagination::{Cursor, Page};
+        let (order, after_op) = match self.direction {
+            Direction::Oldest => ("ASC", ">"),
+            Direction::Newest => ("DESC", "<"),
+        };
+        let mut sql = SqlBuilder::new(db.get_database_backend());
+        sql.push(&format!(
+            "SELECT * FROM (SELECT t.*, t.{parent} AS parent_key, ROW_NUMBER() OVER \
+             (PARTITION BY t.{parent} ORDER BY t.id {order}) AS rn FROM {table} t WHERE t.{parent} IN ",
+            parent = self.parent_column,
+            table = self.table,
+        ))
+        .bind_list(parent_ids);
+        filter(&mut sql);
+        if let Some(after) = args.after_id() {
+            sql.push(&format!(" AND t.id {after_op} ")).bind(after);
+        }
+        sql.push(") ranked WHERE rn <= ")
+            .bind(args.limit() as i64)
+            .push(" ORDER BY parent_key, rn");
+
+        let mut rows: std::collections::HashMap<i64, Vec<(i64, M)>> =
+            std::collections::HashMap::new();
+        for row in db.query_all_raw(sql.build()).await? {
+            let parent: i64 = row.try_get("", "parent_key")?;
+            let id: i64 = row.try_get("", "id")?;
+            rows.entry(parent)
+                .or_default()
+                .push((id, M::from_query_result(&row, "")?));
+        }
+        Ok(parent_ids
+            .iter()
+            .map(|parent| {
+                let children = rows.remove(parent).unwrap_or_default();
+                let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
+                (*parent, page.map(|(_, model)| model))
+            })
+            .collect())
+    }
+
+    /// How many children each parent has (with the same `filter`).
+    pub async fn counts(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        parent_ids: &[i64],
+        filter: impl Fn(&mut SqlBuilder),
+    ) -> crate::error::AppResult<std::collections::HashMap<i64, u64>> {
+        let mut sql = SqlBuilder::new(db.get_database_backend());
+        sql.push(&format!(
+            "SELECT t.{parent} AS parent_key, COUNT(*) AS total FROM {table} t WHERE t.{parent} IN ",
+            parent = self.parent_column,
+            table = self.table,
+        ))
+        .bind_list(parent_ids);
+        filter(&mut sql);
+        sql.push(&format!(" GROUP BY t.{}", self.parent_column));
+        let mut counts: std::collections::HashMap<i64, u64> =
+            parent_ids.iter().map(|id| (*id, 0)).collect();
+        for row in db.query_all_raw(sql.build()).await? {
+            let parent: i64 = row.try_get("", "parent_key")?;
+            let total: i64 = row.try_get("", "total")?;
+            counts.insert(parent, total as u64);
+        }
+        Ok(counts)
+    }
+}
+
+/// No extra condition.
+pub fn no_filter(_: &mut SqlBuilder) {}

@@ -4,9 +4,11 @@
 //! session. Everything else does. A check on something the caller may see but not
 //! change answers FORBIDDEN; something internal to another partner answers
 //! NOT_FOUND, so its existence is not revealed.
+use entity::{commitments, progress_reports, work_plans};
+
 use super::Actor;
 use crate::{
-    domain::PartnerRole,
+    domain::{GroupRole, PartnerRole, ReviewState, Visibility, WorkPlanStatus},
     error::{AppError, AppResult},
 };
 
@@ -80,6 +82,100 @@ pub fn read_user(actor: &Actor, user_id: i64, user_partner_ids: &[i64]) -> bool 
         || user_partner_ids.iter().any(|id| actor.belongs_to(*id))
 }
 
+/// Creating action groups belongs to the secretariat.
+pub fn create_action_group(actor: &Actor) -> AppResult<()> {
+    staff(actor, "create action groups")
+}
+
+/// Managing a group (its profile, members and work plans): the secretariat and
+/// users of the group's LEAD partners.
+pub fn manage_group(actor: &Actor, group_id: i64) -> AppResult<()> {
+    if actor.is_staff() || actor.group_role(group_id) == Some(GroupRole::Lead) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the group's lead partners or the secretariat can manage it",
+        ))
+    }
+}
+
+/// A group's internal data (draft plans, activity): its members and the secretariat.
+pub fn read_group_internals(viewer: Option<&Actor>, group_id: i64) -> bool {
+    viewer.is_some_and(|actor| actor.is_staff() || actor.in_group(group_id))
+}
+
+/// Adopted and closed plans are public; drafts are internal to the group.
+pub fn read_work_plan(viewer: Option<&Actor>, plan: &work_plans::Model) -> bool {
+    plan.status != WorkPlanStatus::Draft.as_str()
+        || read_group_internals(viewer, plan.action_group_id)
+}
+
+pub fn create_commitment(actor: &Actor, partner_id: i64) -> AppResult<()> {
+    staff_or_partner_admin(actor, partner_id, "make commitments for a partner")
+}
+
+/// Editing, withdrawing and naming the focal point of a commitment.
+pub fn edit_commitment(actor: &Actor, commitment: &commitments::Model) -> AppResult<()> {
+    staff_or_partner_admin(
+        actor,
+        commitment.partner_id,
+        "change a partner's commitments",
+    )
+}
+
+/// Who sees a commitment: everyone when PUBLIC; else its own partner, the
+/// secretariat, and the coalition's or group's partners as its visibility says.
+pub fn read_commitment(viewer: Option<&Actor>, commitment: &commitments::Model) -> bool {
+    if commitment.visibility == Visibility::Public.as_str() {
+        return true;
+    }
+    let Some(actor) = viewer else {
+        return false;
+    };
+    if actor.is_staff() || actor.belongs_to(commitment.partner_id) {
+        return true;
+    }
+    match commitment.visibility.parse::<Visibility>() {
+        Ok(Visibility::Coalition) => commitment
+            .coalition_id
+            .is_some_and(|id| actor.in_coalition(id)),
+        Ok(Visibility::Group) => commitment
+            .action_group_id
+            .is_some_and(|id| actor.in_group(id)),
+        _ => false,
+    }
+}
+
+/// The commitment's focal point, or an ADMIN of its partner.
+pub fn report_progress(actor: &Actor, commitment: &commitments::Model) -> AppResult<()> {
+    let is_focal_point = commitment.focal_point_user_id == Some(actor.user_id);
+    if is_focal_point || actor.role_in(commitment.partner_id) == Some(PartnerRole::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the commitment's focal point or its partner's administrators can report progress",
+        ))
+    }
+}
+
+pub fn review_progress_report(actor: &Actor) -> AppResult<()> {
+    staff(actor, "review progress reports")
+}
+
+/// Approved reports are seen with their commitment; reports still in review
+/// only by the commitment's partner and the secretariat.
+pub fn read_progress_report(
+    viewer: Option<&Actor>,
+    commitment: &commitments::Model,
+    report: &progress_reports::Model,
+) -> bool {
+    if !read_commitment(viewer, commitment) {
+        return false;
+    }
+    report.review_state == ReviewState::Approved.as_str()
+        || viewer.is_some_and(|a| a.is_staff() || a.belongs_to(commitment.partner_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +187,8 @@ mod tests {
             session_id: 1,
             platform_role,
             partner_roles,
+            groups: Vec::new(),
+            coalitions: Vec::new(),
         }
     }
 
@@ -140,5 +238,96 @@ mod tests {
             5,
             &[]
         ));
+    }
+
+    fn commitment(partner_id: i64, visibility: Visibility) -> commitments::Model {
+        let now = chrono::Utc::now();
+        commitments::Model {
+            id: 1,
+            partner_id,
+            coalition_id: Some(10),
+            action_group_id: Some(20),
+            thematic_area_id: None,
+            work_plan_item_id: None,
+            title: "t".into(),
+            description: None,
+            indicator: None,
+            unit: None,
+            baseline: None,
+            target_value: None,
+            current_value: None,
+            due_on: None,
+            status: "PLANNED".into(),
+            progress: 0,
+            focal_point_user_id: Some(99),
+            visibility: visibility.as_str().into(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn commitment_visibility_follows_its_setting() {
+        let outsider = actor(None, vec![(8, PartnerRole::Member)]);
+        let coalition_peer = Actor {
+            coalitions: vec![10],
+            ..actor(None, vec![(8, PartnerRole::Member)])
+        };
+        let group_peer = Actor {
+            groups: vec![(20, GroupRole::Observer)],
+            ..actor(None, vec![(8, PartnerRole::Member)])
+        };
+        let own = actor(None, vec![(7, PartnerRole::Member)]);
+
+        assert!(read_commitment(None, &commitment(7, Visibility::Public)));
+        let coalition_only = commitment(7, Visibility::Coalition);
+        assert!(!read_commitment(None, &coalition_only));
+        assert!(!read_commitment(Some(&outsider), &coalition_only));
+        assert!(read_commitment(Some(&coalition_peer), &coalition_only));
+        assert!(read_commitment(Some(&own), &coalition_only));
+        let group_only = commitment(7, Visibility::Group);
+        assert!(!read_commitment(Some(&coalition_peer), &group_only));
+        assert!(read_commitment(Some(&group_peer), &group_only));
+    }
+
+    #[test]
+    fn progress_is_reported_by_the_focal_point_or_a_partner_admin() {
+        let c = commitment(7, Visibility::Public);
+        let focal = Actor {
+            user_id: 99,
+            ..actor(None, vec![(7, PartnerRole::FocalPoint)])
+        };
+        let other_focal = Actor {
+            user_id: 98,
+            ..actor(None, vec![(7, PartnerRole::FocalPoint)])
+        };
+        let admin = Actor {
+            user_id: 50,
+            ..actor(None, vec![(7, PartnerRole::Admin)])
+        };
+        let secretariat = actor(Some(PlatformRole::Secretariat), vec![]);
+        assert!(report_progress(&focal, &c).is_ok());
+        assert!(report_progress(&admin, &c).is_ok());
+        assert!(report_progress(&other_focal, &c).is_err());
+        assert!(report_progress(&secretariat, &c).is_err());
+    }
+
+    #[test]
+    fn groups_are_managed_by_leads_and_staff() {
+        let lead = Actor {
+            groups: vec![(20, GroupRole::Lead)],
+            ..actor(None, vec![])
+        };
+        let member = Actor {
+            groups: vec![(20, GroupRole::Member)],
+            ..actor(None, vec![])
+        };
+        assert!(manage_group(&lead, 20).is_ok());
+        assert!(manage_group(&lead, 21).is_err());
+        assert!(manage_group(&member, 20).is_err());
+        assert!(read_group_internals(Some(&member), 20));
+        assert!(!read_group_internals(Some(&member), 21));
+        assert!(!read_group_internals(None, 20));
     }
 }

@@ -2,12 +2,21 @@
 //! edge (parse, don't validate), so the inside never checks again.
 //! No sea_orm, no async_graphql here.
 mod coalition;
+mod commitment;
+mod group;
 mod identity;
 mod partner;
 mod roles;
 mod text;
 
 pub use coalition::{CoalitionName, MembershipStatus, SdgTarget, Slug};
+pub use commitment::{
+    finite, CommitmentStatus, IdempotencyKey, Indicator, Narrative, Progress, Reason, ReviewState,
+    Unit, Visibility,
+};
+pub use group::{
+    ActionGroupStatus, GroupRole, Period, Title, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
+};
 pub use identity::{DisplayName, Email, Password};
 pub use partner::{
     partner_search_text, Acronym, CountryCode, PartnerKind, PartnerName, Region, Website,

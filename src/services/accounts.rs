@@ -11,7 +11,9 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::{
     auth::{password, token, Actor},
-    domain::{DisplayName, Email, PartnerRole, Password, PlatformRole},
+    domain::{
+        DisplayName, Email, GroupRole, MembershipStatus, PartnerRole, Password, PlatformRole,
+    },
     error::{AppError, AppResult},
     sql::SqlBuilder,
     state::AppState,
@@ -123,19 +125,80 @@ pub async fn authenticate(db: &DatabaseConnection, bearer: &str) -> AppResult<Op
     let Some(row) = SessionRow::find_by_statement(sql.build()).one(db).await? else {
         return Ok(None);
     };
-    let partner_roles = partner_users::Entity::find()
+    let partner_roles: Vec<(i64, PartnerRole)> = partner_users::Entity::find()
         .filter(partner_users::Column::UserId.eq(row.user_id))
         .all(db)
         .await?
         .into_iter()
         .filter_map(|m| Some((m.partner_id, m.role.parse::<PartnerRole>().ok()?)))
         .collect();
+    let partner_ids: Vec<i64> = partner_roles.iter().map(|(id, _)| *id).collect();
+    let (groups, coalitions) = scope_of_partners(db, &partner_ids).await?;
     Ok(Some(Actor {
         user_id: row.user_id,
         session_id: row.session_id,
         platform_role: row.platform_role.and_then(|r| r.parse().ok()),
         partner_roles,
+        groups,
+        coalitions,
     }))
+}
+
+#[derive(FromQueryResult)]
+struct ScopeRow {
+    scope: String,
+    scope_id: i64,
+    role: String,
+}
+
+/// The groups (with the best role held) and coalitions (active memberships) of
+/// some partners, in one statement.
+async fn scope_of_partners(
+    db: &DatabaseConnection,
+    partner_ids: &[i64],
+) -> AppResult<(Vec<(i64, GroupRole)>, Vec<i64>)> {
+    if partner_ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut sql = SqlBuilder::new(db.get_database_backend());
+    sql.push("SELECT 'group' AS scope, action_group_id AS scope_id, role FROM action_group_members WHERE partner_id IN ")
+        .bind_list(partner_ids)
+        .push(" UNION ALL SELECT 'coalition' AS scope, coalition_id AS scope_id, status AS role FROM coalition_partners WHERE partner_id IN ")
+        .bind_list(partner_ids)
+        .push(" AND status = ")
+        .bind(MembershipStatus::Active.as_str());
+    let mut groups: Vec<(i64, GroupRole)> = Vec::new();
+    let mut coalitions = Vec::new();
+    for row in ScopeRow::find_by_statement(sql.build()).all(db).await? {
+        if row.scope == "coalition" {
+            coalitions.push(row.scope_id);
+            continue;
+        }
+        let Ok(role) = row.role.parse::<GroupRole>() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(id, _)| *id == row.scope_id) {
+            // Lead beats member beats observer (declaration order).
+            Some((_, best)) => *best = strongest(*best, role),
+            None => groups.push((row.scope_id, role)),
+        }
+    }
+    coalitions.sort_unstable();
+    coalitions.dedup();
+    Ok((groups, coalitions))
+}
+
+fn strongest(a: GroupRole, b: GroupRole) -> GroupRole {
+    let rank = |role| match role {
+        GroupRole::Lead => 0,
+        GroupRole::Member => 1,
+        GroupRole::Observer => 2,
+    };
+    if rank(a) <= rank(b) {
+        a
+    } else {
+        b
+    }
 }
 
 pub async fn logout(db: &DatabaseConnection, actor: &Actor) -> AppResult<()> {

@@ -1,0 +1,22 @@
+//! Event kinds: `<subject>.<what happened>`, stable names that clients match on.
+pub const ACTION_GROUP_CREATED: &str = "action_group.created";
+pub const ACTION_GROUP_UPDATED: &str = "action_group.updated";
+pub const ACTION_GROUP_ARCHIVED: &str = "action_group.archived";
+pub const MEMBER_ADDED: &str = "action_group.member_added";
+pub const MEMBER_REMOVED: &str = "action_group.member_removed";
+pub const MEMBER_ROLE_CHANGED: &str = "action_group.member_role_changed";
+pub const WORK_PLAN_CREATED: &str = "work_plan.created";
+pub const WORK_PLAN_UPDATED: &str = "work_plan.updated";
+pub const WORK_PLAN_ADOPTED: &str = "work_plan.adopted";
+pub const WORK_PLAN_CLOSED: &str = "work_plan.closed";
+pub const WORK_PLAN_ITEM_ADDED: &str = "work_plan.item_added";
+pub const WORK_PLAN_ITEM_UPDATED: &str = "work_plan.item_updated";
+pub const WORK_PLAN_ITEM_REMOVED: &str = "work_plan.item_removed";
+pub const WORK_PLAN_ITEMS_REORDERED: &str = "work_plan.items_reordered";
+pub const COMMITMENT_CREATED: &str = "commitment.created";
+pub const COMMITMENT_UPDATED: &str = "commitment.updated";
+pub const FOCAL_POINT_ASSIGNED: &str = "commitment.focal_point_assigned";
+pub const COMMITMENT_WITHDRAWN: &str = "commitment.withdrawn";
+pub const PROGRESS_REPORTED: &str = "commitment.progress_reported";
+pub const REPORT_APPROVED: &str = "progress_report.approved";
+pub const REPORT_RETURNED: &str = "progress_report.returned";
