@@ -1,1 +1,325 @@
-//! placeholder
+//! Progress reports: a focal point's report updates its commitment atomically;
+//! the secretariat approves it or returns it with a reason.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{commitments, progress_reports};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde_json::json;
+
+use super::{commitments as commitment_service, Changed};
+use crate::{
+    auth::Actor,
+    domain::{CommitmentStatus, IdempotencyKey, Narrative, Progress, Reason, ReviewState},
+    error::{AppError, AppResult},
+    events::{kinds, Subject},
+    pagination::{Page, PageArgs},
+    sql::{ChildList, Direction, SqlBuilder},
+};
+
+pub struct NewReport {
+    pub progress: Progress,
+    pub status: CommitmentStatus,
+    pub narrative: Option<Narrative>,
+    pub value: Option<f64>,
+    pub expected_version: Option<i32>,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Return,
+}
+
+/// What `reportProgress` answers: the report and the commitment as it stands.
+pub struct Reported {
+    pub report: progress_reports::Model,
+    pub commitment: commitments::Model,
+}
+
+const OF_COMMITMENT: ChildList<'static> = ChildList {
+    table: "progress_reports",
+    parent_column: "commitment_id",
+    direction: Direction::Newest,
+};
+
+pub async fn find(db: &DatabaseConnection, id: i64) -> AppResult<progress_reports::Model> {
+    progress_reports::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("progress report"))
+}
+
+async fn by_idempotency_key(
+    db: &DatabaseConnection,
+    commitment_id: i64,
+    key: &IdempotencyKey,
+) -> AppResult<Option<progress_reports::Model>> {
+    Ok(progress_reports::Entity::find()
+        .filter(progress_reports::Column::CommitmentId.eq(commitment_id))
+        .filter(progress_reports::Column::IdempotencyKey.eq(key.as_str()))
+        .one(db)
+        .await?)
+}
+
+/// The answer to a retried request: the report it made, if the same author made it.
+async fn replay(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    existing: progress_reports::Model,
+) -> AppResult<Changed<Reported>> {
+    if existing.author_user_id != actor.user_id {
+        return Err(AppError::conflict(
+            "idempotencyKey",
+            "was already used by someone else",
+        ));
+    }
+    let commitment = commitment_service::find(db, existing.commitment_id).await?;
+    Ok(Changed::new(
+        Reported {
+            report: existing,
+            commitment,
+        },
+        Vec::new(),
+    ))
+}
+
+/// Records a report and moves the commitment to its progress and status, in one
+/// transaction. A stale `expectedVersion` is a CONFLICT and writes nothing; a
+/// repeated `idempotencyKey` returns the first answer and writes nothing.
+pub async fn report_progress(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    commitment: &commitments::Model,
+    new: NewReport,
+) -> AppResult<Changed<Reported>> {
+    if let Some(key) = &new.idempotency_key {
+        if let Some(existing) = by_idempotency_key(db, commitment.id, key).await? {
+            return replay(db, actor, existing).await;
+        }
+    }
+    commitment_service::not_withdrawn(commitment)?;
+    if new.status == CommitmentStatus::Withdrawn {
+        return Err(AppError::bad_input(
+            "status",
+            "withdraw a commitment with withdrawCommitment",
+        ));
+    }
+
+    let txn = db.begin().await?;
+    let mut columns = vec![
+        (
+            commitments::Column::Progress,
+            Expr::value(new.progress.value()),
+        ),
+        (
+            commitments::Column::Status,
+            Expr::value(new.status.as_str()),
+        ),
+    ];
+    if let Some(value) = new.value {
+        columns.push((commitments::Column::CurrentValue, Expr::value(value)));
+    }
+    // The first statement writes: it takes the commitment's row lock at once, so
+    // racing reports queue here and the version check sees the winner's version.
+    if !commitment_service::bump(&txn, commitment, new.expected_version, columns).await? {
+        return Err(crate::services::groups::stale("commitment"));
+    }
+    let updated = commitments::Entity::find_by_id(commitment.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("commitment"))?;
+    let inserted = progress_reports::ActiveModel {
+        commitment_id: Set(commitment.id),
+        author_user_id: Set(actor.user_id),
+        progress: Set(new.progress.value()),
+        status: Set(new.status.as_str().to_owned()),
+        narrative: Set(new.narrative.map(Narrative::into_inner)),
+        value: Set(new.value),
+        review_state: Set(ReviewState::Submitted.as_str().to_owned()),
+        review_reason: Set(None),
+        reviewer_user_id: Set(None),
+        reviewed_at: Set(None),
+        idempotency_key: Set(new.idempotency_key.as_ref().map(|k| k.as_str().to_owned())),
+        commitment_version: Set(updated.version),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let report = match inserted {
+        Ok(report) => report,
+        Err(error) => {
+            let error = AppError::from(error);
+            // The same key raced us and won: its answer is ours.
+            if let (AppError::Conflict { .. }, Some(key)) = (&error, &new.idempotency_key) {
+                txn.rollback().await?;
+                if let Some(existing) = by_idempotency_key(db, commitment.id, key).await? {
+                    return replay(db, actor, existing).await;
+                }
+            }
+            return Err(error);
+        }
+    };
+    let recorded = commitment_service::commitment_event(
+        &txn,
+        actor.user_id,
+        &updated,
+        kinds::PROGRESS_REPORTED,
+        Subject::progress_report(report.id),
+        json!({
+            "commitmentId": updated.id,
+            "progress": report.progress,
+            "status": report.status,
+            "version": updated.version,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Changed::new(
+        Reported {
+            report,
+            commitment: updated,
+        },
+        recorded,
+    ))
+}
+
+/// APPROVE, or RETURN with a reason. Only a SUBMITTED report can be reviewed.
+pub async fn review(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    report: &progress_reports::Model,
+    decision: Decision,
+    reason: Option<Reason>,
+) -> AppResult<Changed<progress_reports::Model>> {
+    let (state, kind) = match decision {
+        Decision::Approve => (ReviewState::Approved, kinds::REPORT_APPROVED),
+        Decision::Return => (ReviewState::Returned, kinds::REPORT_RETURNED),
+    };
+    if decision == Decision::Return && reason.is_none() {
+        return Err(AppError::bad_input(
+            "reason",
+            "is required to return a report",
+        ));
+    }
+    let commitment = commitment_service::find(db, report.commitment_id).await?;
+    let reason = reason.map(Reason::into_inner);
+    let txn = db.begin().await?;
+    let result = progress_reports::Entity::update_many()
+        .col_expr(
+            progress_reports::Column::ReviewState,
+            Expr::value(state.as_str()),
+        )
+        .col_expr(
+            progress_reports::Column::ReviewReason,
+            Expr::value(reason.clone()),
+        )
+        .col_expr(
+            progress_reports::Column::ReviewerUserId,
+            Expr::value(actor_id),
+        )
+        .col_expr(
+            progress_reports::Column::ReviewedAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(progress_reports::Column::Id.eq(report.id))
+        .filter(progress_reports::Column::ReviewState.eq(ReviewState::Submitted.as_str()))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::conflict(
+            "progressReportId",
+            "the report has already been reviewed",
+        ));
+    }
+    let recorded = commitment_service::commitment_event(
+        &txn,
+        actor_id,
+        &commitment,
+        kind,
+        Subject::progress_report(report.id),
+        json!({ "commitmentId": commitment.id, "reason": reason }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Changed::new(find(db, report.id).await?, recorded))
+}
+
+/// Appends ` AND …`: the reports (alias `t`) `viewer` may see among those of
+/// commitments they may see: approved ones, or all for staff and the
+/// commitment's own partner.
+fn reports_visible_to(sql: &mut SqlBuilder, viewer: Option<&Actor>) {
+    if viewer.is_some_and(Actor::is_staff) {
+        return;
+    }
+    sql.push(" AND (t.review_state = ")
+        .bind(ReviewState::Approved.as_str());
+    let partners: Vec<i64> = viewer
+        .map(|a| a.partner_ids().collect())
+        .unwrap_or_default();
+    if !partners.is_empty() {
+        sql.push(" OR t.commitment_id IN (SELECT id FROM commitments WHERE partner_id IN ")
+            .bind_list(&partners)
+            .push(")");
+    }
+    sql.push(")");
+}
+
+/// One page of reports per commitment, newest first.
+pub async fn pages_of_commitments(
+    db: &DatabaseConnection,
+    viewer: Option<&Actor>,
+    commitment_ids: &[i64],
+    args: &PageArgs,
+) -> AppResult<HashMap<i64, Page<progress_reports::Model>>> {
+    OF_COMMITMENT
+        .pages(db, commitment_ids, args, |sql| {
+            reports_visible_to(sql, viewer)
+        })
+        .await
+}
+
+pub async fn counts_of_commitments(
+    db: &DatabaseConnection,
+    viewer: Option<&Actor>,
+    commitment_ids: &[i64],
+) -> AppResult<HashMap<i64, u64>> {
+    OF_COMMITMENT
+        .counts(db, commitment_ids, |sql| reports_visible_to(sql, viewer))
+        .await
+}
+
+/// The newest visible report of each commitment.
+pub async fn latest_of_commitments(
+    db: &DatabaseConnection,
+    viewer: Option<&Actor>,
+    commitment_ids: &[i64],
+) -> AppResult<HashMap<i64, progress_reports::Model>> {
+    let one = PageArgs {
+        first: 1,
+        after: None,
+    };
+    let pages = pages_of_commitments(db, viewer, commitment_ids, &one).await?;
+    Ok(pages
+        .into_iter()
+        .filter_map(|(id, page)| Some((id, page.items.into_iter().next()?.1)))
+        .collect())
+}
+
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, progress_reports::Model>> {
+    Ok(progress_reports::Entity::find()
+        .filter(progress_reports::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
