@@ -56,3 +56,10 @@ pub fn page_complexity(child_complexity: usize, first: Option<i32>) -> usize {
         .clamp(1, 100);
     (first as usize).saturating_mul(child_complexity.max(1))
 }
+
+/// A count from a loader, as the `totalCount` closure needs it.
+pub fn loaded_count(result: Result<Option<u64>, async_graphql::Error>) -> AppResult<u64> {
+    result
+        .map(|count| count.unwrap_or(0))
+        .map_err(|error| crate::error::AppError::Internal(anyhow::anyhow!(error.message)))
+}

@@ -13,6 +13,12 @@ pub enum NodeKind {
     Coalition,
     CoalitionMembership,
     ThematicArea,
+    ActionGroup,
+    WorkPlan,
+    WorkPlanItem,
+    Commitment,
+    ProgressReport,
+    Event,
 }
 
 pub fn encode(kind: NodeKind, id: i64) -> ID {

@@ -1,186 +1,169 @@
 //! DataLoaders: every nested field of a list is fetched for the whole list in one
 //! statement, so the statement count of a request does not grow with page size.
-use std::{collections::HashMap, hash::Hash};
+//! One loader per request: it knows the viewer, so lists that depend on who is
+//! asking (commitments, reports) are filtered in the same statement.
+use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use entity::{coalition_partners, coalitions, partners, thematic_areas, users};
+use entity::{
+    action_group_members, action_groups, coalition_partners, coalitions, commitments, partners,
+    progress_reports, thematic_areas, users, work_plan_items, work_plans,
+};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
+    auth::Actor,
     error::AppResult,
     pagination::{Page, PageArgs},
     services::{
-        coalitions as coalition_service, coalitions::MemberPartner, partners as partner_service,
+        coalitions as coalition_service,
+        coalitions::MemberPartner,
+        commitments as commitment_service, groups as group_service, partners as partner_service,
+        reports as report_service,
+        rollup::{self, ProgressSummary, Scope},
+        work_plans as work_plan_service,
     },
 };
 
 pub struct DbLoader {
     db: DatabaseConnection,
+    viewer: Option<Actor>,
 }
 
 impl DbLoader {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, viewer: Option<Actor>) -> Self {
+        Self { db, viewer }
     }
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
 
-fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
-    keys.iter().map(|k| id(*k)).collect()
+async fn users_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, users::Model>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
 }
 
-/// Re-keys a map by row id into a map by loader key.
-fn rekey<K: Copy + Hash + Eq, V>(
-    keys: &[K],
-    id: impl Fn(K) -> i64,
-    mut by_id: HashMap<i64, V>,
-) -> HashMap<K, V> {
-    keys.iter()
-        .filter_map(|k| Some((*k, by_id.remove(&id(*k))?)))
-        .collect()
-}
-
-fn finish<K, V>(result: AppResult<HashMap<K, V>>) -> LoadResult<K, V> {
-    result.map_err(async_graphql::Error::from)
-}
-
-macro_rules! key {
-    ($(#[$doc:meta])* $name:ident) => {
+/// A loader keyed by a row id: `$fetch(db, viewer, ids)` returns a map by id;
+/// ids missing from it load as None. `$default` fills them instead when given.
+macro_rules! id_loader {
+    ($(#[$doc:meta])* $key:ident => $value:ty, |$db:ident, $viewer:ident, $ids:ident| $fetch:expr $(, default)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name(pub i64);
+        pub struct $key(pub i64);
+
+        impl Loader<$key> for DbLoader {
+            type Value = $value;
+            type Error = async_graphql::Error;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+                let $db = &self.db;
+                #[allow(unused_variables)]
+                let $viewer = self.viewer.as_ref();
+                let $ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+                let mut found: HashMap<i64, $value> = $fetch.await?;
+                Ok(keys.iter().filter_map(|k| Some((*k, found.remove(&k.0)?))).collect())
+            }
+        }
     };
 }
 
-key!(/// A partner by id.
-    PartnerKey);
-key!(/// A coalition by id.
-    CoalitionKey);
-key!(/// A thematic area by id.
-    ThematicAreaKey);
-key!(/// A user by id.
-    UserKey);
-key!(/// The thematic areas of a coalition.
-    ThematicAreasOf);
-key!(/// The coalition memberships of a partner.
-    MembershipsOfPartner);
-key!(/// How many current partners a coalition has.
-    CoalitionPartnerCount);
+/// A loader of one page of children per parent: `$fetch(db, viewer, ids, args)`.
+macro_rules! page_loader {
+    ($(#[$doc:meta])* $key:ident => $value:ty, |$db:ident, $viewer:ident, $ids:ident, $args:ident| $fetch:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $key(pub i64, pub PageArgs);
 
-/// One page of a coalition's partners.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CoalitionPartnersPage(pub i64, pub PageArgs);
+        impl Loader<$key> for DbLoader {
+            type Value = Page<$value>;
+            type Error = async_graphql::Error;
 
-impl Loader<PartnerKey> for DbLoader {
-    type Value = partners::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[PartnerKey]) -> LoadResult<PartnerKey, Self::Value> {
-        let found = partner_service::by_ids(&self.db, &ids(keys, |k| k.0)).await;
-        finish(found.map(|by_id| rekey(keys, |k| k.0, by_id)))
-    }
-}
-
-impl Loader<CoalitionKey> for DbLoader {
-    type Value = coalitions::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[CoalitionKey]) -> LoadResult<CoalitionKey, Self::Value> {
-        let found = coalition_service::by_ids(&self.db, &ids(keys, |k| k.0)).await;
-        finish(found.map(|by_id| rekey(keys, |k| k.0, by_id)))
-    }
-}
-
-impl Loader<ThematicAreaKey> for DbLoader {
-    type Value = thematic_areas::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[ThematicAreaKey]) -> LoadResult<ThematicAreaKey, Self::Value> {
-        let found = coalition_service::thematic_areas_by_ids(&self.db, &ids(keys, |k| k.0)).await;
-        finish(found.map(|by_id| rekey(keys, |k| k.0, by_id)))
-    }
-}
-
-impl Loader<UserKey> for DbLoader {
-    type Value = users::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[UserKey]) -> LoadResult<UserKey, Self::Value> {
-        let found = users::Entity::find()
-            .filter(users::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
-            .await
-            .map(|rows| rows.into_iter().map(|u| (u.id, u)).collect())
-            .map_err(Into::into);
-        finish(found.map(|by_id| rekey(keys, |k| k.0, by_id)))
-    }
-}
-
-impl Loader<ThematicAreasOf> for DbLoader {
-    type Value = Vec<thematic_areas::Model>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[ThematicAreasOf]) -> LoadResult<ThematicAreasOf, Self::Value> {
-        let found = coalition_service::thematic_areas_of(&self.db, &ids(keys, |k| k.0)).await;
-        finish(found.map(|mut by_id| {
-            keys.iter()
-                .map(|k| (*k, by_id.remove(&k.0).unwrap_or_default()))
-                .collect()
-        }))
-    }
-}
-
-impl Loader<MembershipsOfPartner> for DbLoader {
-    type Value = Vec<coalition_partners::Model>;
-    type Error = async_graphql::Error;
-
-    async fn load(
-        &self,
-        keys: &[MembershipsOfPartner],
-    ) -> LoadResult<MembershipsOfPartner, Self::Value> {
-        let found = coalition_service::memberships_of_partners(&self.db, &ids(keys, |k| k.0)).await;
-        finish(found.map(|mut by_id| {
-            keys.iter()
-                .map(|k| (*k, by_id.remove(&k.0).unwrap_or_default()))
-                .collect()
-        }))
-    }
-}
-
-impl Loader<CoalitionPartnerCount> for DbLoader {
-    type Value = u64;
-    type Error = async_graphql::Error;
-
-    async fn load(
-        &self,
-        keys: &[CoalitionPartnerCount],
-    ) -> LoadResult<CoalitionPartnerCount, Self::Value> {
-        let found = coalition_service::partner_counts(&self.db, &ids(keys, |k| k.0)).await;
-        finish(found.map(|by_id| rekey(keys, |k| k.0, by_id)))
-    }
-}
-
-impl Loader<CoalitionPartnersPage> for DbLoader {
-    type Value = Page<MemberPartner>;
-    type Error = async_graphql::Error;
-
-    async fn load(
-        &self,
-        keys: &[CoalitionPartnersPage],
-    ) -> LoadResult<CoalitionPartnersPage, Self::Value> {
-        // Parents asking for the same page shape share one statement.
-        let mut by_args: HashMap<&PageArgs, Vec<i64>> = HashMap::new();
-        for key in keys {
-            by_args.entry(&key.1).or_default().push(key.0);
-        }
-        let mut pages = HashMap::new();
-        for (args, coalition_ids) in by_args {
-            let found = coalition_service::partner_pages(&self.db, &coalition_ids, args).await?;
-            for (coalition_id, page) in found {
-                pages.insert(CoalitionPartnersPage(coalition_id, args.clone()), page);
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Page<$value>> {
+                // Parents asking for the same page shape share one statement.
+                let mut by_args: HashMap<&PageArgs, Vec<i64>> = HashMap::new();
+                for key in keys {
+                    by_args.entry(&key.1).or_default().push(key.0);
+                }
+                let $db = &self.db;
+                #[allow(unused_variables)]
+                let $viewer = self.viewer.as_ref();
+                let mut pages = HashMap::new();
+                for ($args, $ids) in by_args {
+                    let found: HashMap<i64, Page<$value>> = $fetch.await?;
+                    for (parent, page) in found {
+                        pages.insert($key(parent, $args.clone()), page);
+                    }
+                }
+                Ok(pages)
             }
         }
-        Ok(pages)
-    }
+    };
 }
+
+id_loader!(/// A partner by id.
+    PartnerKey => partners::Model, |db, viewer, ids| partner_service::by_ids(db, &ids));
+id_loader!(/// A coalition by id.
+    CoalitionKey => coalitions::Model, |db, viewer, ids| coalition_service::by_ids(db, &ids));
+id_loader!(/// A thematic area by id.
+    ThematicAreaKey => thematic_areas::Model, |db, viewer, ids| coalition_service::thematic_areas_by_ids(db, &ids));
+id_loader!(/// A user by id.
+    UserKey => users::Model, |db, viewer, ids| users_by_ids(db, &ids));
+id_loader!(/// An action group by id.
+    ActionGroupKey => action_groups::Model, |db, viewer, ids| group_service::by_ids(db, &ids));
+id_loader!(/// A work plan by id.
+    WorkPlanKey => work_plans::Model, |db, viewer, ids| work_plan_service::plans_by_ids(db, &ids));
+id_loader!(/// A work plan item by id.
+    WorkPlanItemKey => work_plan_items::Model, |db, viewer, ids| work_plan_service::items_by_ids(db, &ids));
+id_loader!(/// A commitment by id (unfiltered: callers check visibility).
+    CommitmentKey => commitments::Model, |db, viewer, ids| commitment_service::by_ids(db, &ids));
+id_loader!(/// A progress report by id (unfiltered: callers check visibility).
+    ProgressReportKey => progress_reports::Model, |db, viewer, ids| report_service::by_ids(db, &ids));
+id_loader!(/// The thematic areas of a coalition.
+    ThematicAreasOf => Vec<thematic_areas::Model>, |db, viewer, ids| coalition_service::thematic_areas_of(db, &ids));
+id_loader!(/// The coalition memberships of a partner.
+    MembershipsOfPartner => Vec<coalition_partners::Model>, |db, viewer, ids| coalition_service::memberships_of_partners(db, &ids));
+id_loader!(/// How many current partners a coalition has.
+    CoalitionPartnerCount => u64, |db, viewer, ids| coalition_service::partner_counts(db, &ids));
+id_loader!(/// How many active groups a coalition has.
+    CoalitionGroupCount => u64, |db, viewer, ids| group_service::counts_of_coalitions(db, &ids));
+id_loader!(/// How many members a group has.
+    GroupMemberCount => u64, |db, viewer, ids| group_service::member_counts(db, &ids));
+id_loader!(/// How many commitments of a group the viewer may see.
+    GroupCommitmentCount => u64, |db, viewer, ids| commitment_service::counts_of_groups(db, viewer, &ids));
+id_loader!(/// How many commitments of a partner the viewer may see.
+    PartnerCommitmentCount => u64, |db, viewer, ids| commitment_service::counts_of_partners(db, viewer, &ids));
+id_loader!(/// How many reports of a commitment the viewer may see.
+    ReportCount => u64, |db, viewer, ids| report_service::counts_of_commitments(db, viewer, &ids));
+id_loader!(/// The newest report of a commitment the viewer may see.
+    LatestReport => progress_reports::Model, |db, viewer, ids| report_service::latest_of_commitments(db, viewer, &ids));
+id_loader!(/// The work plans of a group (all of them: callers hide drafts).
+    PlansOfGroup => Vec<work_plans::Model>, |db, viewer, ids| work_plan_service::plans_of(db, &ids));
+id_loader!(/// The items of a work plan, in order.
+    ItemsOfPlan => Vec<work_plan_items::Model>, |db, viewer, ids| work_plan_service::items_of(db, &ids));
+id_loader!(/// The progress roll-up of a group.
+    GroupProgress => ProgressSummary, |db, viewer, ids| rollup::summaries(db, Scope::ActionGroup, &ids));
+id_loader!(/// The progress roll-up of a coalition.
+    CoalitionProgress => ProgressSummary, |db, viewer, ids| rollup::summaries(db, Scope::Coalition, &ids));
+
+page_loader!(/// One page of a coalition's partners.
+    CoalitionPartnersPage => MemberPartner, |db, viewer, ids, args| coalition_service::partner_pages(db, &ids, args));
+page_loader!(/// One page of a coalition's active groups.
+    CoalitionGroupsPage => action_groups::Model, |db, viewer, ids, args| group_service::pages_of_coalitions(db, &ids, args));
+page_loader!(/// One page of a group's members.
+    GroupMembersPage => action_group_members::Model, |db, viewer, ids, args| group_service::member_pages(db, &ids, args));
+page_loader!(/// One page of a group's commitments the viewer may see.
+    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_groups(db, viewer, &ids, args));
+page_loader!(/// One page of a partner's commitments the viewer may see.
+    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_partners(db, viewer, &ids, args));
+page_loader!(/// One page of a commitment's reports the viewer may see, newest first.
+    ReportsPage => progress_reports::Model, |db, viewer, ids, args| report_service::pages_of_commitments(db, viewer, &ids, args));
+id_loader!(/// The partners a user works for.
+    UserPartnerIds => Vec<i64>, |db, viewer, ids| crate::services::accounts::partner_ids_of_users(db, &ids));

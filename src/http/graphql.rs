@@ -96,7 +96,7 @@ pub async fn execute(
     });
     let batches = BatchScope::default();
     let loaders = Arc::new(DataLoader::new(
-        DbLoader::new(state.app.db.clone()),
+        DbLoader::new(state.app.db.clone(), viewer.clone()),
         batches.spawner(),
     ));
     let request = request

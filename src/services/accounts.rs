@@ -453,3 +453,22 @@ pub async fn partner_ids_of_user(db: &DatabaseConnection, user_id: i64) -> AppRe
         .map(|m| m.partner_id)
         .collect())
 }
+
+/// The partner ids of each of several users.
+pub async fn partner_ids_of_users(
+    db: &DatabaseConnection,
+    user_ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Vec<i64>>> {
+    let mut grouped: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for membership in partner_users::Entity::find()
+        .filter(partner_users::Column::UserId.is_in(user_ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        grouped
+            .entry(membership.user_id)
+            .or_default()
+            .push(membership.partner_id);
+    }
+    Ok(grouped)
+}

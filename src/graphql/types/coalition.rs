@@ -2,13 +2,16 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::coalitions;
 
-use super::{Partner, ThematicArea};
+use super::{ActionGroup, Partner, ProgressSummary, ThematicArea};
 use crate::{
     graphql::{
-        connection::{connection, page_complexity, CountedConnection, TotalCount},
+        connection::{connection, loaded_count, page_complexity, CountedConnection, TotalCount},
         context::ContextExt,
         ids::{encode, NodeKind},
-        loaders::{CoalitionPartnerCount, CoalitionPartnersPage, ThematicAreasOf},
+        loaders::{
+            CoalitionGroupCount, CoalitionGroupsPage, CoalitionPartnerCount, CoalitionPartnersPage,
+            CoalitionProgress, ThematicAreasOf,
+        },
     },
     pagination::PageArgs,
     services::coalitions as coalition_service,
@@ -61,10 +64,7 @@ impl Coalition {
         let coalition_id = self.0.id;
         let total = TotalCount::new(move || {
             let loaders = loaders.clone();
-            async move {
-                let count = loaders.load_one(CoalitionPartnerCount(coalition_id)).await;
-                Ok(count.map_err(|e| anyhow::anyhow!(e.message))?.unwrap_or(0))
-            }
+            async move { loaded_count(loaders.load_one(CoalitionPartnerCount(coalition_id)).await) }
         });
         Ok(connection(page, total, |member| Partner(member.partner)))
     }
@@ -76,5 +76,37 @@ impl Coalition {
             .into_iter()
             .map(ThematicArea)
             .collect())
+    }
+
+    /// Active action groups, oldest first.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn action_groups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<ActionGroup>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let loaders = ctx.loaders()?.clone();
+        let page = loaders
+            .load_one(CoalitionGroupsPage(self.0.id, args))
+            .await?
+            .unwrap_or_default();
+        let coalition_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            async move { loaded_count(loaders.load_one(CoalitionGroupCount(coalition_id)).await) }
+        });
+        Ok(connection(page, total, ActionGroup))
+    }
+
+    /// Commitment counts per status, average progress and overdue count.
+    async fn progress(&self, ctx: &Context<'_>) -> async_graphql::Result<ProgressSummary> {
+        let summary = ctx
+            .loaders()?
+            .load_one(CoalitionProgress(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(ProgressSummary(summary))
     }
 }

@@ -53,3 +53,81 @@ pub(crate) fn stored<T: std::str::FromStr>(value: &str) -> async_graphql::Result
             .into()
     })
 }
+
+/// A partner's role in an action group.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::GroupRole")]
+pub enum GroupRole {
+    Lead,
+    Member,
+    Observer,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ActionGroupStatus")]
+pub enum ActionGroupStatus {
+    Active,
+    Archived,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::WorkPlanLevel")]
+pub enum WorkPlanLevel {
+    Global,
+    Regional,
+    National,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::WorkPlanStatus")]
+pub enum WorkPlanStatus {
+    Draft,
+    Adopted,
+    Closed,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::WorkPlanItemStatus")]
+pub enum WorkPlanItemStatus {
+    Planned,
+    InProgress,
+    Done,
+    Cancelled,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::CommitmentStatus")]
+pub enum CommitmentStatus {
+    Planned,
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    Completed,
+    Withdrawn,
+}
+
+/// Who may see a commitment besides its partner and the secretariat.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Visibility")]
+pub enum Visibility {
+    /// Everyone.
+    Public,
+    /// Users of the coalition's active partners.
+    Coalition,
+    /// Users of the action group's member partners.
+    Group,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ReviewState")]
+pub enum ReviewState {
+    Submitted,
+    Approved,
+    Returned,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewDecision {
+    Approve,
+    Return,
+}

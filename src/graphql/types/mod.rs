@@ -1,17 +1,33 @@
 //! GraphQL object types, one file each. They wrap entity rows; the API's shape
 //! is decided here, not by the tables.
+mod action_group;
 mod coalition;
+mod commitment;
 mod enums;
+mod event;
 mod membership;
 mod node;
 mod partner;
+mod progress_report;
+mod progress_summary;
 mod thematic_area;
 mod user;
+mod work_plan;
 
+pub use action_group::{ActionGroup, ActionGroupMember};
 pub use coalition::Coalition;
-pub use enums::{MembershipStatus, PartnerKind, PartnerRole, PlatformRole};
+pub use commitment::Commitment;
+pub use enums::{
+    ActionGroupStatus, CommitmentStatus, GroupRole, MembershipStatus, PartnerKind, PartnerRole,
+    PlatformRole, ReviewDecision, ReviewState, Visibility, WorkPlanItemStatus, WorkPlanLevel,
+    WorkPlanStatus,
+};
+pub use event::Event;
 pub use membership::CoalitionMembership;
-pub use node::{resolve_node, Node};
+pub use node::{resolve, resolve_node, Node};
 pub use partner::Partner;
+pub use progress_report::ProgressReport;
+pub use progress_summary::ProgressSummary;
 pub use thematic_area::ThematicArea;
 pub use user::User;
+pub use work_plan::{WorkPlan, WorkPlanItem};

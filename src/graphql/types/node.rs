@@ -1,13 +1,20 @@
 use async_graphql::{Context, Interface, ID};
 
-use super::{Coalition, CoalitionMembership, Partner, ThematicArea, User};
+use super::{
+    ActionGroup, Coalition, CoalitionMembership, Commitment, Event, Partner, ProgressReport,
+    ThematicArea, User, WorkPlan, WorkPlanItem,
+};
 use crate::{
     auth::policy,
     error::AppError,
+    events::Stream,
     graphql::{
         context::ContextExt,
         ids::{decode, NodeKind},
-        loaders::{CoalitionKey, PartnerKey, ThematicAreaKey, UserKey},
+        loaders::{
+            ActionGroupKey, CoalitionKey, CommitmentKey, PartnerKey, ProgressReportKey,
+            ThematicAreaKey, UserKey, WorkPlanItemKey, WorkPlanKey,
+        },
     },
     services::accounts,
 };
@@ -21,6 +28,12 @@ pub enum Node {
     Coalition(Coalition),
     CoalitionMembership(CoalitionMembership),
     ThematicArea(ThematicArea),
+    ActionGroup(ActionGroup),
+    WorkPlan(WorkPlan),
+    WorkPlanItem(WorkPlanItem),
+    Commitment(Commitment),
+    ProgressReport(ProgressReport),
+    Event(Event),
 }
 
 /// The node behind a global id, or None when there is none the caller may see.
@@ -28,7 +41,19 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<O
     let Some((kind, row_id)) = decode(id.as_str()) else {
         return Err(AppError::bad_input("id", "is not a valid id").into());
     };
+    resolve(ctx, kind, row_id).await
+}
+
+/// The object of `kind` with row id `row_id`, if the caller may see it. Every
+/// read by id goes through here, so an id of something internal to someone
+/// else is indistinguishable from an id of nothing.
+pub async fn resolve(
+    ctx: &Context<'_>,
+    kind: NodeKind,
+    row_id: i64,
+) -> async_graphql::Result<Option<Node>> {
     let loaders = ctx.loaders()?;
+    let viewer = ctx.viewer();
     let node = match kind {
         NodeKind::Partner => loaders
             .load_one(PartnerKey(row_id))
@@ -51,8 +76,64 @@ pub async fn resolve_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<O
                 .map_err(AppError::from)?
                 .map(|m| Node::CoalitionMembership(CoalitionMembership(m)))
         }
+        NodeKind::ActionGroup => loaders
+            .load_one(ActionGroupKey(row_id))
+            .await?
+            .map(|g| Node::ActionGroup(ActionGroup(g))),
+        NodeKind::WorkPlan => loaders
+            .load_one(WorkPlanKey(row_id))
+            .await?
+            .filter(|plan| policy::read_work_plan(viewer, plan))
+            .map(|plan| Node::WorkPlan(WorkPlan(plan))),
+        NodeKind::WorkPlanItem => {
+            let Some(item) = loaders.load_one(WorkPlanItemKey(row_id)).await? else {
+                return Ok(None);
+            };
+            let plan = loaders.load_one(WorkPlanKey(item.work_plan_id)).await?;
+            plan.filter(|plan| policy::read_work_plan(viewer, plan))
+                .map(|_| Node::WorkPlanItem(WorkPlanItem(item)))
+        }
+        NodeKind::Commitment => loaders
+            .load_one(CommitmentKey(row_id))
+            .await?
+            .filter(|c| policy::read_commitment(viewer, c))
+            .map(|c| Node::Commitment(Commitment(c))),
+        NodeKind::ProgressReport => {
+            let Some(report) = loaders.load_one(ProgressReportKey(row_id)).await? else {
+                return Ok(None);
+            };
+            let commitment = loaders
+                .load_one(CommitmentKey(report.commitment_id))
+                .await?;
+            commitment
+                .filter(|c| policy::read_progress_report(viewer, c, &report))
+                .map(|_| Node::ProgressReport(ProgressReport(report)))
+        }
+        NodeKind::Event => {
+            use entity::events;
+            use sea_orm::EntityTrait;
+            let Some(event) = events::Entity::find_by_id(row_id)
+                .one(&ctx.app()?.db)
+                .await
+                .map_err(AppError::from)?
+            else {
+                return Ok(None);
+            };
+            let visible = match Stream::parse(&event.stream) {
+                Some(Stream::ActionGroup(group_id)) => {
+                    policy::read_group_internals(viewer, group_id)
+                }
+                Some(Stream::Commitment(commitment_id)) => loaders
+                    .load_one(CommitmentKey(commitment_id))
+                    .await?
+                    .is_some_and(|c| policy::read_commitment(viewer, &c)),
+                Some(Stream::User(user_id)) => viewer.is_some_and(|v| v.user_id == user_id),
+                None => false,
+            };
+            visible.then_some(Node::Event(Event(event)))
+        }
         NodeKind::User => {
-            let Some(viewer) = ctx.viewer() else {
+            let Some(viewer) = viewer else {
                 return Ok(None);
             };
             let partner_ids = accounts::partner_ids_of_user(&ctx.app()?.db, row_id).await?;

@@ -2,11 +2,15 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::partners;
 
-use super::{enums::stored, CoalitionMembership, PartnerKind};
-use crate::graphql::{
-    context::ContextExt,
-    ids::{encode, NodeKind},
-    loaders::MembershipsOfPartner,
+use super::{enums::stored, CoalitionMembership, Commitment, PartnerKind};
+use crate::{
+    graphql::{
+        connection::{connection, loaded_count, page_complexity, CountedConnection, TotalCount},
+        context::ContextExt,
+        ids::{encode, NodeKind},
+        loaders::{MembershipsOfPartner, PartnerCommitmentCount, PartnerCommitmentsPage},
+    },
+    pagination::PageArgs,
 };
 
 /// An organisation: a government, an employers' or workers' organisation, an
@@ -72,5 +76,27 @@ impl Partner {
             .await?
             .unwrap_or_default();
         Ok(memberships.into_iter().map(CoalitionMembership).collect())
+    }
+
+    /// The partner's commitments that you may see, oldest first.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<Commitment>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let loaders = ctx.loaders()?.clone();
+        let page = loaders
+            .load_one(PartnerCommitmentsPage(self.0.id, args))
+            .await?
+            .unwrap_or_default();
+        let partner_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            async move { loaded_count(loaders.load_one(PartnerCommitmentCount(partner_id)).await) }
+        });
+        Ok(connection(page, total, Commitment))
     }
 }

@@ -3,11 +3,36 @@ use chrono::{DateTime, Utc};
 use entity::users;
 
 use super::{enums::stored, PlatformRole};
-use crate::graphql::ids::{encode, NodeKind};
+use crate::{
+    auth::policy,
+    graphql::{
+        context::ContextExt,
+        ids::{encode, NodeKind},
+        loaders::UserPartnerIds,
+    },
+};
 
-/// A person with a login. Only visible to themselves, their colleagues at a
-/// shared partner, and the secretariat.
+/// A person with a login. Their name is shown wherever their work is (as focal
+/// point, report author, event actor); their e-mail and role only to themselves,
+/// colleagues at a shared partner, and the secretariat.
 pub struct User(pub users::Model);
+
+impl User {
+    async fn visible_in_full(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(viewer) = ctx.viewer() else {
+            return Ok(false);
+        };
+        if viewer.user_id == self.0.id || viewer.is_staff() {
+            return Ok(true);
+        }
+        let partner_ids = ctx
+            .loaders()?
+            .load_one(UserPartnerIds(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(policy::read_user(viewer, self.0.id, &partner_ids))
+    }
+}
 
 #[Object]
 impl User {
@@ -15,19 +40,27 @@ impl User {
         encode(NodeKind::User, self.0.id)
     }
 
-    async fn email(&self) -> &str {
-        &self.0.email
+    /// Null unless you are this user, a colleague at a shared partner, or staff.
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self
+            .visible_in_full(ctx)
+            .await?
+            .then_some(self.0.email.as_str()))
     }
 
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
 
-    /// ADMIN or SECRETARIAT for platform staff; null for everyone else.
+    /// ADMIN or SECRETARIAT for platform staff; null for everyone else (and for
+    /// those who may not see this user in full).
     async fn platform_role(
         &self,
-        _ctx: &Context<'_>,
+        ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<PlatformRole>> {
+        if !self.visible_in_full(ctx).await? {
+            return Ok(None);
+        }
         self.0
             .platform_role
             .as_deref()

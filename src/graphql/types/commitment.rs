@@ -1,0 +1,196 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::commitments;
+
+use super::{
+    enums::stored, ActionGroup, Coalition, CommitmentStatus, Partner, ProgressReport, ThematicArea,
+    User, Visibility, WorkPlanItem,
+};
+use crate::{
+    error::AppError,
+    graphql::{
+        connection::{connection, loaded_count, page_complexity, CountedConnection, TotalCount},
+        context::ContextExt,
+        ids::{encode, NodeKind},
+        loaders::{
+            ActionGroupKey, CoalitionKey, LatestReport, PartnerKey, ReportCount, ReportsPage,
+            ThematicAreaKey, UserKey, WorkPlanItemKey,
+        },
+    },
+    pagination::PageArgs,
+};
+
+/// What a partner pledges, how it is measured, and how far it has come.
+pub struct Commitment(pub commitments::Model);
+
+#[Object]
+impl Commitment {
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Commitment, self.0.id)
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Partner> {
+        let partner = ctx
+            .loaders()?
+            .load_one(PartnerKey(self.0.partner_id))
+            .await?;
+        Ok(Partner(partner.ok_or(AppError::NotFound("partner"))?))
+    }
+
+    async fn coalition(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Coalition>> {
+        let Some(id) = self.0.coalition_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()?
+            .load_one(CoalitionKey(id))
+            .await?
+            .map(Coalition))
+    }
+
+    async fn action_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ActionGroup>> {
+        let Some(id) = self.0.action_group_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()?
+            .load_one(ActionGroupKey(id))
+            .await?
+            .map(ActionGroup))
+    }
+
+    async fn thematic_area(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ThematicArea>> {
+        let Some(id) = self.0.thematic_area_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()?
+            .load_one(ThematicAreaKey(id))
+            .await?
+            .map(ThematicArea))
+    }
+
+    /// The work plan item this commitment delivers, if any (hidden while its plan is a draft you may not see).
+    async fn work_plan_item(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<WorkPlanItem>> {
+        let Some(id) = self.0.work_plan_item_id else {
+            return Ok(None);
+        };
+        let Some(item) = ctx.loaders()?.load_one(WorkPlanItemKey(id)).await? else {
+            return Ok(None);
+        };
+        let plan = ctx
+            .loaders()?
+            .load_one(crate::graphql::loaders::WorkPlanKey(item.work_plan_id))
+            .await?;
+        let visible = plan.is_some_and(|p| crate::auth::policy::read_work_plan(ctx.viewer(), &p));
+        Ok(visible.then_some(WorkPlanItem(item)))
+    }
+
+    /// How progress is measured.
+    async fn indicator(&self) -> Option<&str> {
+        self.0.indicator.as_deref()
+    }
+
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+
+    async fn baseline(&self) -> Option<f64> {
+        self.0.baseline
+    }
+
+    async fn target_value(&self) -> Option<f64> {
+        self.0.target_value
+    }
+
+    /// The indicator's value as last reported.
+    async fn current_value(&self) -> Option<f64> {
+        self.0.current_value
+    }
+
+    async fn status(&self) -> async_graphql::Result<CommitmentStatus> {
+        stored::<crate::domain::CommitmentStatus>(&self.0.status).map(Into::into)
+    }
+
+    /// 0 to 100.
+    async fn progress(&self) -> i32 {
+        self.0.progress
+    }
+
+    async fn due_on(&self) -> Option<NaiveDate> {
+        self.0.due_on
+    }
+
+    /// Who reports on this commitment for its partner.
+    async fn focal_point(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(user_id) = self.0.focal_point_user_id else {
+            return Ok(None);
+        };
+        Ok(ctx.loaders()?.load_one(UserKey(user_id)).await?.map(User))
+    }
+
+    async fn visibility(&self) -> async_graphql::Result<Visibility> {
+        stored::<crate::domain::Visibility>(&self.0.visibility).map(Into::into)
+    }
+
+    /// Increases with every change; pass it as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Progress reports you may see, newest first.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CountedConnection<ProgressReport>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let loaders = ctx.loaders()?.clone();
+        let page = loaders
+            .load_one(ReportsPage(self.0.id, args))
+            .await?
+            .unwrap_or_default();
+        let commitment_id = self.0.id;
+        let total = TotalCount::new(move || {
+            let loaders = loaders.clone();
+            async move { loaded_count(loaders.load_one(ReportCount(commitment_id)).await) }
+        });
+        Ok(connection(page, total, ProgressReport))
+    }
+
+    /// The newest report you may see.
+    async fn latest_report(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ProgressReport>> {
+        Ok(ctx
+            .loaders()?
+            .load_one(LatestReport(self.0.id))
+            .await?
+            .map(ProgressReport))
+    }
+}
