@@ -1,4 +1,5 @@
 //! The GraphQL API: schema assembly, types, loaders and limits.
+pub mod access;
 pub mod batching;
 pub mod connection;
 pub mod context;

@@ -6,12 +6,18 @@ use super::{
     context::ContextExt,
     ids::{self, NodeKind},
     loaders::UserKey,
-    types::{resolve_node, Coalition, Node, Partner, PartnerKind, User},
+    types::{
+        resolve_node, ActionGroup, Coalition, Commitment, CommitmentStatus, Node, Partner,
+        PartnerKind, User,
+    },
 };
 use crate::{
     domain::{CountryCode, SearchTerm},
     pagination::PageArgs,
-    services::{coalitions as coalition_service, partners as partner_service},
+    services::{
+        coalitions as coalition_service, commitments as commitment_service,
+        groups as group_service, partners as partner_service,
+    },
 };
 
 #[derive(Default)]
@@ -52,6 +58,87 @@ impl PartnerFilter {
     }
 }
 
+/// Narrows the list of action groups; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct ActionGroupFilter {
+    pub coalition_id: Option<ID>,
+    pub thematic_area_id: Option<ID>,
+    /// Groups this partner is a member of.
+    pub partner_id: Option<ID>,
+    /// Case-insensitive match anywhere in the name.
+    pub search: Option<String>,
+    /// Also list archived groups (default false).
+    pub include_archived: Option<bool>,
+}
+
+impl ActionGroupFilter {
+    fn parse(self) -> async_graphql::Result<group_service::ActionGroupFilter> {
+        let id = |field, id: &Option<ID>, kind| {
+            id.as_ref()
+                .map(|id| ids::expect(field, id, kind))
+                .transpose()
+        };
+        Ok(group_service::ActionGroupFilter {
+            coalition_id: id(
+                "filter.coalitionId",
+                &self.coalition_id,
+                NodeKind::Coalition,
+            )?,
+            thematic_area_id: id(
+                "filter.thematicAreaId",
+                &self.thematic_area_id,
+                NodeKind::ThematicArea,
+            )?,
+            partner_id: id("filter.partnerId", &self.partner_id, NodeKind::Partner)?,
+            search: self
+                .search
+                .as_deref()
+                .map(|s| SearchTerm::parse("filter.search", s))
+                .transpose()?,
+            include_archived: self.include_archived.unwrap_or(false),
+        })
+    }
+}
+
+/// Narrows the list of commitments; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct CommitmentFilter {
+    pub partner_id: Option<ID>,
+    pub action_group_id: Option<ID>,
+    pub coalition_id: Option<ID>,
+    pub status: Option<CommitmentStatus>,
+    /// Due strictly before this date.
+    pub due_before: Option<chrono::NaiveDate>,
+    /// True: past due and neither completed nor withdrawn; false: the others.
+    pub overdue: Option<bool>,
+}
+
+impl CommitmentFilter {
+    fn parse(self) -> async_graphql::Result<commitment_service::CommitmentFilter> {
+        let id = |field, id: &Option<ID>, kind| {
+            id.as_ref()
+                .map(|id| ids::expect(field, id, kind))
+                .transpose()
+        };
+        Ok(commitment_service::CommitmentFilter {
+            partner_id: id("filter.partnerId", &self.partner_id, NodeKind::Partner)?,
+            action_group_id: id(
+                "filter.actionGroupId",
+                &self.action_group_id,
+                NodeKind::ActionGroup,
+            )?,
+            coalition_id: id(
+                "filter.coalitionId",
+                &self.coalition_id,
+                NodeKind::Coalition,
+            )?,
+            status: self.status.map(Into::into),
+            due_before: self.due_before,
+            overdue: self.overdue,
+        })
+    }
+}
+
 #[Object]
 impl Query {
     /// Any object by its global id; null when there is none you may see.
@@ -65,7 +152,7 @@ impl Query {
             return Ok(None);
         };
         let user = ctx.loaders()?.load_one(UserKey(viewer.user_id)).await?;
-        Ok(user.map(User))
+        Ok(user.map(User::disclosed))
     }
 
     /// All coalitions, oldest first.
@@ -124,5 +211,49 @@ impl Query {
             async move { partner_service::count(&db, &filter).await }
         });
         Ok(connection(page, total, Partner))
+    }
+
+    /// Action groups, in name order (archived ones only when asked).
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn action_groups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ActionGroupFilter>,
+    ) -> async_graphql::Result<CountedConnection<ActionGroup>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let db = ctx.app()?.db.clone();
+        let page = group_service::page(&db, &filter, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            let filter = filter.clone();
+            async move { group_service::count(&db, &filter).await }
+        });
+        Ok(connection(page, total, ActionGroup))
+    }
+
+    /// Commitments you may see, oldest first.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<CommitmentFilter>,
+    ) -> async_graphql::Result<CountedConnection<Commitment>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let db = ctx.app()?.db.clone();
+        let viewer = ctx.viewer().cloned();
+        let page = commitment_service::page(&db, viewer.as_ref(), &filter, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            let filter = filter.clone();
+            let viewer = viewer.clone();
+            async move { commitment_service::count(&db, viewer.as_ref(), &filter).await }
+        });
+        Ok(connection(page, total, Commitment))
     }
 }

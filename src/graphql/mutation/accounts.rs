@@ -93,7 +93,7 @@ impl AccountMutations {
         .await?;
         Ok(LoginPayload {
             token: signed_in.token,
-            user: User(signed_in.user),
+            user: User::disclosed(signed_in.user),
         })
     }
 
@@ -117,7 +117,9 @@ impl AccountMutations {
             .await?;
         let user = ctx.loaders()?.load_one(UserKey(actor.user_id)).await?;
         let user = user.ok_or(AppError::NotFound("user"))?;
-        Ok(ChangePasswordPayload { user: User(user) })
+        Ok(ChangePasswordPayload {
+            user: User::disclosed(user),
+        })
     }
 
     /// Invites someone to a partner with a role. For the partner's ADMINs and the secretariat.
@@ -151,7 +153,7 @@ impl AccountMutations {
         .await?;
         Ok(LoginPayload {
             token: signed_in.token,
-            user: User(signed_in.user),
+            user: User::disclosed(signed_in.user),
         })
     }
 
@@ -166,6 +168,8 @@ impl AccountMutations {
         let user_id = ids::expect("userId", &input.user_id, NodeKind::User)?;
         let user = accounts::set_platform_role(&ctx.app()?.db, user_id, input.role.map(Into::into))
             .await?;
-        Ok(SetPlatformRolePayload { user: User(user) })
+        Ok(SetPlatformRolePayload {
+            user: User::new(user),
+        })
     }
 }

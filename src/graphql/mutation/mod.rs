@@ -2,7 +2,10 @@
 //! `input` and returns a payload object.
 mod accounts;
 mod coalitions;
+mod commitments;
+mod groups;
 mod partners;
+mod work_plans;
 
 use async_graphql::MergedObject;
 
@@ -11,4 +14,7 @@ pub struct Mutation(
     accounts::AccountMutations,
     partners::PartnerMutations,
     coalitions::CoalitionMutations,
+    groups::GroupMutations,
+    work_plans::WorkPlanMutations,
+    commitments::CommitmentMutations,
 );

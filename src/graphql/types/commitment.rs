@@ -140,7 +140,11 @@ impl Commitment {
         let Some(user_id) = self.0.focal_point_user_id else {
             return Ok(None);
         };
-        Ok(ctx.loaders()?.load_one(UserKey(user_id)).await?.map(User))
+        Ok(ctx
+            .loaders()?
+            .load_one(UserKey(user_id))
+            .await?
+            .map(User::new))
     }
 
     async fn visibility(&self) -> async_graphql::Result<Visibility> {

@@ -40,7 +40,11 @@ impl Event {
         let Some(user_id) = self.0.actor_user_id else {
             return Ok(None);
         };
-        Ok(ctx.loaders()?.load_one(UserKey(user_id)).await?.map(User))
+        Ok(ctx
+            .loaders()?
+            .load_one(UserKey(user_id))
+            .await?
+            .map(User::new))
     }
 
     /// What the event is about; null if it is gone or you may not see it.

@@ -143,7 +143,7 @@ pub async fn resolve(
             loaders
                 .load_one(UserKey(row_id))
                 .await?
-                .map(|u| Node::User(User(u)))
+                .map(|u| Node::User(User::new(u)))
         }
     };
     Ok(node)

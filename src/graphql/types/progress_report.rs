@@ -36,7 +36,7 @@ impl ProgressReport {
             .loaders()?
             .load_one(UserKey(self.0.author_user_id))
             .await?;
-        Ok(User(user.ok_or(AppError::NotFound("user"))?))
+        Ok(User::new(user.ok_or(AppError::NotFound("user"))?))
     }
 
     /// 0 to 100, as reported.

@@ -15,29 +15,52 @@ use crate::{
 /// A person with a login. Their name is shown wherever their work is (as focal
 /// point, report author, event actor); their e-mail and role only to themselves,
 /// colleagues at a shared partner, and the secretariat.
-pub struct User(pub users::Model);
+pub struct User {
+    row: users::Model,
+    /// Set where the caller is known to be this user (login, `me`): the answer
+    /// discloses everything even before a session exists.
+    disclosed: bool,
+}
 
 impl User {
+    pub fn new(row: users::Model) -> Self {
+        Self {
+            row,
+            disclosed: false,
+        }
+    }
+
+    /// A user the caller is entitled to see in full, e.g. themselves after login.
+    pub fn disclosed(row: users::Model) -> Self {
+        Self {
+            row,
+            disclosed: true,
+        }
+    }
+
     async fn visible_in_full(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        if self.disclosed {
+            return Ok(true);
+        }
         let Some(viewer) = ctx.viewer() else {
             return Ok(false);
         };
-        if viewer.user_id == self.0.id || viewer.is_staff() {
+        if viewer.user_id == self.row.id || viewer.is_staff() {
             return Ok(true);
         }
         let partner_ids = ctx
             .loaders()?
-            .load_one(UserPartnerIds(self.0.id))
+            .load_one(UserPartnerIds(self.row.id))
             .await?
             .unwrap_or_default();
-        Ok(policy::read_user(viewer, self.0.id, &partner_ids))
+        Ok(policy::read_user(viewer, self.row.id, &partner_ids))
     }
 }
 
 #[Object]
 impl User {
     pub async fn id(&self) -> ID {
-        encode(NodeKind::User, self.0.id)
+        encode(NodeKind::User, self.row.id)
     }
 
     /// Null unless you are this user, a colleague at a shared partner, or staff.
@@ -45,11 +68,11 @@ impl User {
         Ok(self
             .visible_in_full(ctx)
             .await?
-            .then_some(self.0.email.as_str()))
+            .then_some(self.row.email.as_str()))
     }
 
     async fn display_name(&self) -> &str {
-        &self.0.display_name
+        &self.row.display_name
     }
 
     /// ADMIN or SECRETARIAT for platform staff; null for everyone else (and for
@@ -61,7 +84,7 @@ impl User {
         if !self.visible_in_full(ctx).await? {
             return Ok(None);
         }
-        self.0
+        self.row
             .platform_role
             .as_deref()
             .map(stored::<crate::domain::PlatformRole>)
@@ -70,6 +93,6 @@ impl User {
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.row.created_at
     }
 }
