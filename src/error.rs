@@ -107,6 +107,21 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
         "email",
     ),
     (
+        "ux_action_groups_coalition_name",
+        "action_groups.coalition_id",
+        "name",
+    ),
+    (
+        "ux_action_group_members_group_partner",
+        "action_group_members.action_group_id",
+        "partnerId",
+    ),
+    (
+        "ux_progress_reports_idempotency",
+        "progress_reports.commitment_id",
+        "idempotencyKey",
+    ),
+    (
         "ux_thematic_areas_coalition_name",
         "thematic_areas.coalition_id",
         "name",

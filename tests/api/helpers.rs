@@ -284,6 +284,45 @@ impl TestApp {
         user
     }
 
+    pub async fn create_group(&self, coalition_id: &str, name: &str) -> String {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: CreateActionGroupInput!) { createActionGroup(input: $input) { actionGroup { id } } }",
+                json!({ "input": { "coalitionId": coalition_id, "name": name } }),
+            )
+            .await;
+        data["createActionGroup"]["actionGroup"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn add_group_member(&self, group_id: &str, partner_id: &str, role: &str) {
+        self.ok(
+            Some(&self.admin_token),
+            "mutation($input: AddActionGroupMemberInput!) { addActionGroupMember(input: $input) { member { role } } }",
+            json!({ "input": { "actionGroupId": group_id, "partnerId": partner_id, "role": role } }),
+        )
+        .await;
+    }
+
+    /// Creates a commitment as the platform admin; `extra` adds input fields.
+    pub async fn create_commitment(&self, partner_id: &str, title: &str, extra: Value) -> Value {
+        let mut input = json!({ "partnerId": partner_id, "title": title });
+        if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            input.extend(extra.clone());
+        }
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: CreateCommitmentInput!) { createCommitment(input: $input) { commitment { id version status progress } } }",
+                json!({ "input": input }),
+            )
+            .await;
+        data["createCommitment"]["commitment"].clone()
+    }
+
     /// SQL statements the server has run so far.
     pub fn statements(&self) -> u64 {
         self.metrics.statements()
