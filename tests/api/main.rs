@@ -7,6 +7,8 @@ mod access;
 mod accounts;
 mod cli;
 mod coalitions;
+mod commitments;
+mod concurrency;
 mod groups;
 mod health;
 mod limits;
