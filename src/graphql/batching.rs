@@ -9,7 +9,10 @@
 //! Here the batch tasks run inside the request's own task, and are polled only
 //! when the work is really waiting: a poll in which the work woke itself (a
 //! cooperative yield) is followed by another poll of the work, so every key of a
-//! level is registered before its batch can start.
+//! level is registered before its batch can start. And new batches start only
+//! when no batch is running: sibling branches (a group's members and its
+//! commitments, say) finish at different moments, and the next level's keys from
+//! all of them then go out together.
 use std::{
     future::{poll_fn, Future},
     pin::pin,
@@ -44,6 +47,7 @@ impl BatchScope {
     pub async fn run<F: Future>(self, work: F) -> F::Output {
         let mut work = pin!(work);
         let mut batches = FuturesUnordered::new();
+        let mut waiting: Vec<BoxFuture<'static, ()>> = Vec::new();
         poll_fn(move |cx| loop {
             let mut yields = 0;
             loop {
@@ -57,9 +61,11 @@ impl BatchScope {
                     break;
                 }
             }
-            let queued = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
-            let added = !queued.is_empty();
-            batches.extend(queued);
+            waiting.append(&mut self.queue.lock().unwrap_or_else(|e| e.into_inner()));
+            let added = batches.is_empty() && !waiting.is_empty();
+            if added {
+                batches.extend(waiting.drain(..));
+            }
             let mut finished = false;
             while let Poll::Ready(Some(())) = batches.poll_next_unpin(cx) {
                 finished = true;

@@ -148,10 +148,10 @@ id_loader!(/// The work plans of a group (all of them: callers hide drafts).
     PlansOfGroup => Vec<work_plans::Model>, |db, viewer, ids| work_plan_service::plans_of(db, &ids));
 id_loader!(/// The items of a work plan, in order.
     ItemsOfPlan => Vec<work_plan_items::Model>, |db, viewer, ids| work_plan_service::items_of(db, &ids));
-id_loader!(/// The progress roll-up of a group.
-    GroupProgress => ProgressSummary, |db, viewer, ids| rollup::summaries(db, Scope::ActionGroup, &ids));
+id_loader!(/// The progress roll-up of a group, over the commitments the viewer may see.
+    GroupProgress => ProgressSummary, |db, viewer, ids| rollup::summaries(db, viewer, Scope::ActionGroup, &ids));
 id_loader!(/// The progress roll-up of a coalition.
-    CoalitionProgress => ProgressSummary, |db, viewer, ids| rollup::summaries(db, Scope::Coalition, &ids));
+    CoalitionProgress => ProgressSummary, |db, viewer, ids| rollup::summaries(db, viewer, Scope::Coalition, &ids));
 
 page_loader!(/// One page of a coalition's partners.
     CoalitionPartnersPage => MemberPartner, |db, viewer, ids, args| coalition_service::partner_pages(db, &ids, args));

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
-use crate::{domain::CommitmentStatus, error::AppResult, sql::SqlBuilder};
+use crate::{
+    auth::Actor, domain::CommitmentStatus, error::AppResult, services::commitments::visible_to,
+    sql::SqlBuilder,
+};
 
 /// Commitment counts per status, average progress and how many are overdue.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,9 +36,11 @@ pub enum Scope {
     Coalition,
 }
 
-/// Summaries over all commitments (aggregates only: no commitment is revealed).
+/// Summaries over the commitments `viewer` may see (an aggregate over hidden
+/// commitments would reveal them: with one visible, the rest can be worked out).
 pub async fn summaries(
     db: &DatabaseConnection,
+    viewer: Option<&Actor>,
     scope: Scope,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, ProgressSummary>> {
@@ -50,18 +55,18 @@ pub async fn summaries(
     ];
     let mut sql = SqlBuilder::new(db.get_database_backend());
     sql.push(&format!(
-        "SELECT {column} AS parent_key, status, COUNT(*) AS total, "
+        "SELECT t.{column} AS parent_key, t.status, COUNT(*) AS total, \
+         COALESCE(SUM(t.progress), 0) AS progress_sum, COALESCE(SUM(CASE WHEN t.due_on < "
     ))
-    .push("COALESCE(SUM(progress), 0) AS progress_sum, ")
-    .push("COALESCE(SUM(CASE WHEN due_on < ")
     .bind(today)
-    .push(" AND status NOT IN ")
+    .push(" AND t.status NOT IN ")
     .bind_list(&finals)
     .push(&format!(
-        " THEN 1 ELSE 0 END), 0) AS overdue FROM commitments WHERE {column} IN "
+        " THEN 1 ELSE 0 END), 0) AS overdue FROM commitments t WHERE t.{column} IN "
     ))
-    .bind_list(ids)
-    .push(&format!(" GROUP BY {column}, status"));
+    .bind_list(ids);
+    visible_to(&mut sql, viewer);
+    sql.push(&format!(" GROUP BY t.{column}, t.status"));
     let mut summaries: HashMap<i64, ProgressSummary> = ids
         .iter()
         .map(|id| (*id, ProgressSummary::default()))

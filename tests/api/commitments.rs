@@ -645,3 +645,36 @@ async fn every_change_is_an_event_the_group_pages_through_newest_first() {
         .await;
     assert_eq!(first_error_code(&refused), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn roll_ups_count_only_the_commitments_the_viewer_may_see() {
+    let s = setup().await;
+    s.app
+        .create_commitment(&s.ilo, "Public", json!({ "actionGroupId": s.group }))
+        .await;
+    let hidden = s
+        .app
+        .create_commitment(
+            &s.ilo,
+            "Hidden",
+            json!({ "actionGroupId": s.group, "visibility": "GROUP" }),
+        )
+        .await;
+    s.app
+        .ok(Some(&s.ilo_admin.token), REPORT, json!({ "input": { "commitmentId": hidden["id"], "progress": 80, "status": "ON_TRACK" } }))
+        .await;
+    let query = "query($g: ID!) { node(id: $g) { ... on ActionGroup { progress { total averageProgress } } } }";
+    let public = s.app.ok(None, query, json!({ "g": s.group })).await;
+    assert_eq!(
+        public["node"]["progress"],
+        json!({ "total": 1, "averageProgress": 0.0 })
+    );
+    let member = s
+        .app
+        .ok(Some(&s.focal.token), query, json!({ "g": s.group }))
+        .await;
+    assert_eq!(
+        member["node"]["progress"],
+        json!({ "total": 2, "averageProgress": 40.0 })
+    );
+}

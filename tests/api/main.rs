@@ -11,6 +11,7 @@ mod commitments;
 mod concurrency;
 mod groups;
 mod health;
+mod idor;
 mod limits;
 mod n_plus_one;
 mod partners;

@@ -3,7 +3,7 @@ use async_graphql::{Object, SimpleObject};
 use super::CommitmentStatus;
 use crate::services::rollup;
 
-/// A roll-up of commitments' progress.
+/// A roll-up of the progress of the commitments you may see.
 pub struct ProgressSummary(pub rollup::ProgressSummary);
 
 /// How many commitments have one status.
