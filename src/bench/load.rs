@@ -1,0 +1,83 @@
+//! A fixed-time HTTP load: N connections each sending the same request in a loop.
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub struct LoadReport {
+    pub requests: usize,
+    pub errors: usize,
+    pub elapsed: Duration,
+    pub latencies: Vec<Duration>,
+}
+
+impl LoadReport {
+    pub fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[index]
+    }
+}
+
+/// Posts `body` to `url` from `connections` clients for `duration`. A response
+/// with GraphQL errors counts as an error (and is printed once).
+pub async fn run(url: &str, body: Value, connections: usize, duration: Duration) -> LoadReport {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .expect("an HTTP client");
+    let started = Instant::now();
+    let deadline = started + duration;
+    let workers = (0..connections).map(|_| {
+        let client = client.clone();
+        let body = body.clone();
+        let url = url.to_owned();
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let response = client.post(&url).json(&body).send().await;
+                let ok = match response {
+                    Ok(response) => match response.json::<Value>().await {
+                        Ok(json) if json.get("errors").is_none() => true,
+                        Ok(json) => {
+                            if errors == 0 {
+                                eprintln!("error response: {json}");
+                            }
+                            false
+                        }
+                        Err(_) => false,
+                    },
+                    Err(_) => false,
+                };
+                latencies.push(sent.elapsed());
+                if !ok {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        })
+    });
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        if let Ok((mut l, e)) = worker.await {
+            latencies.append(&mut l);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    LoadReport {
+        requests: latencies.len(),
+        errors,
+        elapsed,
+        latencies,
+    }
+}

@@ -1,0 +1,66 @@
+//! Shared pieces of the benchmark binaries: a throw-away database, a timed HTTP
+//! load with latency percentiles, and printing. Not used by the server.
+pub mod dataset;
+pub mod load;
+
+use rand_core::{OsRng, RngCore};
+
+/// A database for one benchmark run: a fresh PostgreSQL database (created from
+/// `admin_url`, dropped by `drop`) or a SQLite file in a temporary directory.
+pub struct BenchDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl BenchDatabase {
+    pub async fn create(postgres_admin_url: Option<&str>) -> anyhow::Result<Self> {
+        use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+        let name = format!("coalition_bench_{:012x}", OsRng.next_u64() >> 16);
+        match postgres_admin_url {
+            Some(admin_url) => {
+                let mut connection = PgConnection::connect(admin_url).await?;
+                connection
+                    .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await?;
+                let mut url = url::Url::parse(admin_url)?;
+                url.set_path(&name);
+                Ok(Self {
+                    url: url.to_string(),
+                    admin_url: Some(admin_url.to_owned()),
+                    name,
+                    _dir: None,
+                })
+            }
+            None => {
+                let dir = tempfile::tempdir()?;
+                let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+                Ok(Self {
+                    url,
+                    admin_url: None,
+                    name,
+                    _dir: Some(dir),
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        if self.admin_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    }
+
+    pub async fn drop(self) -> anyhow::Result<()> {
+        use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+        if let Some(admin_url) = &self.admin_url {
+            let mut connection = PgConnection::connect(admin_url).await?;
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            connection.execute(AssertSqlSafe(drop)).await?;
+        }
+        Ok(())
+    }
+}

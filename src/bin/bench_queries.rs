@@ -1,0 +1,125 @@
+//! `cargo run --release --bin bench-queries -- [--seconds N] [--postgres URL]`
+//!
+//! Builds the collaboration-core data set (1,000 partners, 100 action groups,
+//! 2,000 memberships, 5,000 commitments, 20,000 progress reports), starts the real
+//! server on it, and drives two queries over HTTP with 16 concurrent connections
+//! for a fixed time each: the group list and a single group with its commitments'
+//! latest reports. Prints requests/s, p50/p99 latency and SQL statements per
+//! request, on SQLite and, when a PostgreSQL URL is given (or TEST_DATABASE_URL
+//! is set), on PostgreSQL too.
+use std::time::Duration;
+
+use clap::Parser;
+use coalition::{
+    bench::{dataset, load, BenchDatabase},
+    config::{Config, SecretUrl},
+    graphql::ids::{encode, NodeKind},
+    startup::Application,
+};
+use serde_json::json;
+
+const GROUP_LIST: &str = "{ actionGroups(first: 20) { nodes { members(first: 50) { edges { role node { partner { name kind } } } } commitments(first: 50) { nodes { title progress partner { name } } } } } }";
+const SINGLE_GROUP: &str = "query($id: ID!) { node(id: $id) { ... on ActionGroup { name commitments(first: 50) { nodes { title progress status latestReport { progress narrative createdAt } } } } } }";
+
+#[derive(Parser)]
+struct Args {
+    /// Seconds of load per query.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// A PostgreSQL URL to create the benchmark database from (default: TEST_DATABASE_URL).
+    #[arg(long, env = "TEST_DATABASE_URL")]
+    postgres: Option<String>,
+    /// Skip the SQLite run.
+    #[arg(long)]
+    postgres_only: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut backends: Vec<Option<String>> = Vec::new();
+    if !args.postgres_only {
+        backends.push(None);
+    }
+    if let Some(url) = &args.postgres {
+        backends.push(Some(url.clone()));
+    }
+    println!(
+        "bench-queries: {} s per query, {} connections",
+        args.seconds, args.connections
+    );
+    for admin_url in backends {
+        let database = BenchDatabase::create(admin_url.as_deref()).await?;
+        let result = run_backend(&database, &args).await;
+        database.drop().await?;
+        result?;
+    }
+    Ok(())
+}
+
+async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
+    let config = Config {
+        database_url: Some(SecretUrl::new(database.url.clone())),
+        database_max_connections: 16,
+        bind_addr: "127.0.0.1:0".parse()?,
+        ..Config::default()
+    };
+    let app = Application::build(config).await?;
+    let started = std::time::Instant::now();
+    let group_id = dataset::build(&app.state().db, dataset::Size::ISSUE).await?;
+    println!(
+        "\n{}: data set built in {:.1} s",
+        database.backend(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let url = format!("http://{}/graphql", app.local_addr());
+    let metrics = app.state().metrics.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    let queries = [
+        (
+            "group list (20 groups x 20 members + 50 commitments)",
+            json!({ "query": GROUP_LIST }),
+        ),
+        (
+            "single group (50 commitments + latest report)",
+            json!({ "query": SINGLE_GROUP, "variables": { "id": encode(NodeKind::ActionGroup, group_id) } }),
+        ),
+    ];
+    println!(
+        "{:<52} {:>9} {:>9} {:>9} {:>10} {:>7}",
+        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
+    );
+    for (name, body) in queries {
+        // Warm up caches and connections.
+        load::run(&url, body.clone(), args.connections, Duration::from_secs(1)).await;
+        let before = metrics.statements();
+        let report = load::run(
+            &url,
+            body,
+            args.connections,
+            Duration::from_secs(args.seconds),
+        )
+        .await;
+        let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
+        println!(
+            "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
+            name,
+            report.per_second(),
+            report.percentile(0.50).as_secs_f64() * 1000.0,
+            report.percentile(0.99).as_secs_f64() * 1000.0,
+            statements,
+            report.errors,
+        );
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(())
+}
