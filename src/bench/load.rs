@@ -33,37 +33,40 @@ pub async fn run(url: &str, body: Value, connections: usize, duration: Duration)
         .expect("an HTTP client");
     let started = Instant::now();
     let deadline = started + duration;
-    let workers = (0..connections).map(|_| {
-        let client = client.clone();
-        let body = body.clone();
-        let url = url.to_owned();
-        tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                let response = client.post(&url).json(&body).send().await;
-                let ok = match response {
-                    Ok(response) => match response.json::<Value>().await {
-                        Ok(json) if json.get("errors").is_none() => true,
-                        Ok(json) => {
-                            if errors == 0 {
-                                eprintln!("error response: {json}");
+    // Collected at once: all connections start together.
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let client = client.clone();
+            let body = body.clone();
+            let url = url.to_owned();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let response = client.post(&url).json(&body).send().await;
+                    let ok = match response {
+                        Ok(response) => match response.json::<Value>().await {
+                            Ok(json) if json.get("errors").is_none() => true,
+                            Ok(json) => {
+                                if errors == 0 {
+                                    eprintln!("error response: {json}");
+                                }
+                                false
                             }
-                            false
-                        }
+                            Err(_) => false,
+                        },
                         Err(_) => false,
-                    },
-                    Err(_) => false,
-                };
-                latencies.push(sent.elapsed());
-                if !ok {
-                    errors += 1;
+                    };
+                    latencies.push(sent.elapsed());
+                    if !ok {
+                        errors += 1;
+                    }
                 }
-            }
-            (latencies, errors)
+                (latencies, errors)
+            })
         })
-    });
+        .collect();
     let mut latencies = Vec::new();
     let mut errors = 0;
     for worker in workers {

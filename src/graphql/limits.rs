@@ -1,66 +1,36 @@
 //! Limits on what one query may ask, beyond async-graphql's own depth and
 //! complexity limits: a cap on aliases (which otherwise let one small query ask
-//! for the same expensive field thousands of times), and the operation type for
-//! metrics, both read from the parsed document.
-use std::sync::{Arc, Mutex};
-
+//! for the same expensive field thousands of times). Checked by the HTTP handler
+//! on the parsed document, which it also reads the operation type from for
+//! metrics. (Not a schema extension: any extension makes async-graphql wrap every
+//! field's resolution, a cost paid thousands of times per list.)
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
-    ErrorExtensionValues, ServerError, ServerResult, Value, Variables,
+    ErrorExtensionValues, ServerError, Value,
 };
 
 pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 20_000;
 pub const MAX_ALIASES: usize = 30;
 
-/// Filled in while parsing: which kind of operation the request runs.
-#[derive(Default)]
-pub struct OperationSlot {
-    pub name: Option<String>,
-    pub kind: Mutex<Option<&'static str>>,
-}
-
-pub struct QueryLimits;
-
-impl ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(QueryLimitsExtension)
+/// Refuses a document with too many aliases.
+pub fn check_aliases(document: &ExecutableDocument) -> Result<(), ServerError> {
+    let aliases = count_aliases(document);
+    if aliases > MAX_ALIASES {
+        let mut error = ServerError::new(
+            format!("the query uses {aliases} aliases; at most {MAX_ALIASES} are allowed"),
+            None,
+        );
+        let mut extensions = ErrorExtensionValues::default();
+        extensions.set("code", Value::from(crate::error::codes::BAD_USER_INPUT));
+        error.extensions = Some(extensions);
+        return Err(error);
     }
+    Ok(())
 }
 
-struct QueryLimitsExtension;
-
-#[async_trait::async_trait]
-impl Extension for QueryLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let Some(slot) = ctx.data_opt::<Arc<OperationSlot>>() {
-            let kind = operation_kind(&document, slot.name.as_deref());
-            *slot.kind.lock().unwrap_or_else(|e| e.into_inner()) = kind;
-        }
-        let aliases = count_aliases(&document);
-        if aliases > MAX_ALIASES {
-            let mut error = ServerError::new(
-                format!("the query uses {aliases} aliases; at most {MAX_ALIASES} are allowed"),
-                None,
-            );
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", Value::from(crate::error::codes::BAD_USER_INPUT));
-            error.extensions = Some(extensions);
-            return Err(error);
-        }
-        Ok(document)
-    }
-}
-
-fn operation_kind(document: &ExecutableDocument, name: Option<&str>) -> Option<&'static str> {
+/// "query", "mutation" or "subscription": what the named (or only) operation is.
+pub fn operation_kind(document: &ExecutableDocument, name: Option<&str>) -> Option<&'static str> {
     let operation = document
         .operations
         .iter()

@@ -25,8 +25,7 @@ pub fn build_schema(state: Option<AppState>, config: &Config) -> AppSchema {
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
     .limit_recursive_depth(32)
-    .limit_directives(10)
-    .extension(limits::QueryLimits);
+    .limit_directives(10);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -23,7 +23,7 @@ use crate::{
     graphql::{
         batching::BatchScope,
         context::{ClientAddr, Viewer},
-        limits::OperationSlot,
+        limits::{check_aliases, operation_kind},
         loaders::DbLoader,
     },
     services::accounts,
@@ -90,10 +90,24 @@ pub async fn execute(
     };
     let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
 
-    let slot = Arc::new(OperationSlot {
-        name: request.operation_name.clone(),
-        ..OperationSlot::default()
-    });
+    let mut request = request;
+    let operation_name = request.operation_name.clone();
+    let (kind, limits) = match request.parsed_query() {
+        Ok(document) => (
+            operation_kind(document, operation_name.as_deref()).unwrap_or("invalid"),
+            check_aliases(document),
+        ),
+        Err(error) => ("invalid", Err(error)),
+    };
+    if let Err(error) = limits {
+        let mut response = async_graphql::Response::from_errors(vec![error]);
+        label_uncoded_errors(&mut response);
+        state
+            .app
+            .metrics
+            .record_request(kind, false, started.elapsed());
+        return GraphQLResponse::from(response).into_response();
+    }
     let batches = BatchScope::default();
     let loaders = Arc::new(DataLoader::new(
         DbLoader::new(state.app.db.clone(), viewer.clone()),
@@ -102,16 +116,10 @@ pub async fn execute(
     let request = request
         .data(Viewer(viewer))
         .data(ClientAddr(client))
-        .data(loaders)
-        .data(slot.clone());
+        .data(loaders);
     let mut response = batches.run(state.schema.execute(request)).await;
     label_uncoded_errors(&mut response);
 
-    let kind = slot
-        .kind
-        .lock()
-        .map(|k| k.unwrap_or("invalid"))
-        .unwrap_or("invalid");
     state
         .app
         .metrics
