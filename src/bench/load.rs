@@ -25,7 +25,9 @@ impl LoadReport {
 }
 
 /// Posts `body` to `url` from `connections` clients for `duration`. A response
-/// with GraphQL errors counts as an error (and is printed once).
+/// with GraphQL errors counts as an error (and is printed once). The client runs
+/// in the server's process, so it only scans the body for an "errors" key instead
+/// of parsing it: parsing every answer took 8% of the CPU being measured.
 pub async fn run(url: &str, body: Value, connections: usize, duration: Duration) -> LoadReport {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
@@ -46,17 +48,20 @@ pub async fn run(url: &str, body: Value, connections: usize, duration: Duration)
                     let sent = Instant::now();
                     let response = client.post(&url).json(&body).send().await;
                     let ok = match response {
-                        Ok(response) => match response.json::<Value>().await {
-                            Ok(json) if json.get("errors").is_none() => true,
-                            Ok(json) => {
-                                if errors == 0 {
-                                    eprintln!("error response: {json}");
+                        Ok(response) if response.status().is_success() => {
+                            match response.bytes().await {
+                                Ok(bytes) if !contains(&bytes, b"\"errors\"") => true,
+                                Ok(bytes) => {
+                                    if errors == 0 {
+                                        let text = String::from_utf8_lossy(&bytes);
+                                        eprintln!("error response: {text}");
+                                    }
+                                    false
                                 }
-                                false
+                                Err(_) => false,
                             }
-                            Err(_) => false,
-                        },
-                        Err(_) => false,
+                        }
+                        _ => false,
                     };
                     latencies.push(sent.elapsed());
                     if !ok {
@@ -83,4 +88,10 @@ pub async fn run(url: &str, body: Value, connections: usize, duration: Duration)
         elapsed,
         latencies,
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
