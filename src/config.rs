@@ -58,6 +58,18 @@ pub struct Config {
     #[arg(long, env = "BOOTSTRAP_ADMIN_PASSWORD", hide_env_values = true)]
     pub bootstrap_admin_password: Option<SecretString>,
 
+    /// Redis channel the nodes publish events on (nodes of one deployment share it).
+    #[arg(long, env = "REDIS_CHANNEL", default_value = "coalition:events")]
+    pub redis_channel: String,
+
+    /// Seconds a WebSocket client has to send `connection_init`.
+    #[arg(long, env = "WS_INIT_TIMEOUT_SECS", default_value_t = 5)]
+    pub ws_init_timeout_secs: u64,
+
+    /// How often a WebSocket connection re-checks that its session is still live, in seconds.
+    #[arg(long, env = "WS_SESSION_CHECK_SECS", default_value_t = 30)]
+    pub ws_session_check_secs: u64,
+
     /// Load demo data on the first start of the embedded SQLite default.
     #[arg(long, env = "AUTO_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_seed_demo: bool,
@@ -86,6 +98,9 @@ impl Default for Config {
             bootstrap_admin_email: None,
             bootstrap_admin_password: None,
             auto_seed_demo: false,
+            redis_channel: "coalition:events".to_owned(),
+            ws_init_timeout_secs: 5,
+            ws_session_check_secs: 30,
         }
     }
 }
@@ -93,6 +108,14 @@ impl Default for Config {
 impl Config {
     pub fn session_ttl(&self) -> Duration {
         Duration::from_secs(self.session_ttl_hours * 3600)
+    }
+
+    pub fn ws_init_timeout(&self) -> Duration {
+        Duration::from_secs(self.ws_init_timeout_secs.max(1))
+    }
+
+    pub fn ws_session_check(&self) -> Duration {
+        Duration::from_secs(self.ws_session_check_secs.max(1))
     }
 
     /// The database URL in force: the configured one, or the embedded SQLite file.

@@ -10,6 +10,7 @@ use crate::{
     config::Config,
     db,
     domain::{DisplayName, Email, Password},
+    events::Bus,
     graphql::build_schema,
     http::{router, HttpState},
     metrics::Metrics,
@@ -48,12 +49,17 @@ impl Application {
         let listener = TcpListener::bind(config.bind_addr)
             .await
             .with_context(|| format!("binding {}", config.bind_addr))?;
+        let bus = match &redis {
+            Some(client) => Bus::redis(client.clone(), config.redis_channel.clone()),
+            None => Bus::in_process(),
+        };
         let state = AppState {
             db,
             config: Arc::new(config),
             metrics,
             login_limits: Arc::new(LoginLimits::default()),
             redis,
+            bus: Arc::new(bus),
         };
         Ok(Self { listener, state })
     }

@@ -3,7 +3,7 @@ use std::{sync::Arc, time::Duration};
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::FailureLimiter, config::Config, metrics::Metrics};
+use crate::{auth::FailureLimiter, config::Config, events::Bus, metrics::Metrics};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,6 +12,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub login_limits: Arc<LoginLimits>,
     pub redis: Option<redis::Client>,
+    /// Publishes committed events: to this node's subscribers, and through Redis to the others.
+    pub bus: Arc<Bus>,
 }
 
 /// Failed-login budgets: per e-mail (guessing one account's password) and per

@@ -9,6 +9,7 @@ pub mod commitments;
 pub mod event_streams;
 pub mod events;
 pub mod invitations;
+pub mod notifications;
 pub mod partner_users;
 pub mod partners;
 pub mod progress_reports;

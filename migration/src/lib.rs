@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_identity;
 mod m20261122_000002_create_partners_and_coalitions;
 mod m20261122_000003_create_collaboration;
+mod m20261122_000004_create_notifications;
 mod support;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_identity::Migration),
             Box::new(m20261122_000002_create_partners_and_coalitions::Migration),
             Box::new(m20261122_000003_create_collaboration::Migration),
+            Box::new(m20261122_000004_create_notifications::Migration),
         ]
     }
 }

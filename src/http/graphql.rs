@@ -130,7 +130,7 @@ pub async fn execute(
 /// Errors raised by our resolvers carry a code already; those without one come from
 /// parsing or validating the document (syntax, unknown fields, depth, complexity),
 /// which is the client's to fix.
-fn label_uncoded_errors(response: &mut async_graphql::Response) {
+pub fn label_uncoded_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {

@@ -1,5 +1,6 @@
 //! The HTTP surface: routes and the middleware every request passes through.
 mod graphql;
+pub use graphql::label_uncoded_errors;
 mod health;
 mod metrics;
 mod responses;
@@ -36,6 +37,7 @@ pub fn router(state: HttpState) -> Router {
     let cors = cors_layer(&state.app.config.cors_allowed_origins);
     Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::render))

@@ -472,3 +472,10 @@ pub async fn partner_ids_of_users(
     }
     Ok(grouped)
 }
+
+/// Whether a session is still neither revoked nor expired (for long-lived
+/// WebSocket connections, which authenticated once).
+pub async fn session_is_live(db: &DatabaseConnection, session_id: i64) -> AppResult<bool> {
+    let session = sessions::Entity::find_by_id(session_id).one(db).await?;
+    Ok(session.is_some_and(|s| s.revoked_at.is_none() && s.expires_at > Utc::now()))
+}

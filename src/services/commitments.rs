@@ -12,7 +12,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{groups, Changed};
+use super::{
+    groups,
+    notifications::{self, reasons, Notice},
+    Changed,
+};
 use crate::{
     auth::Actor,
     domain::{
@@ -425,7 +429,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    let recorded = commitment_event(
+    let mut recorded = commitment_event(
         &txn,
         actor_id,
         &commitment,
@@ -434,6 +438,9 @@ pub async fn create(
         json!({ "title": commitment.title, "partnerId": commitment.partner_id }),
     )
     .await?;
+    if let Some(user_id) = commitment.focal_point_user_id {
+        recorded.extend(notify_focal_point(&txn, actor_id, &commitment, user_id).await?);
+    }
     txn.commit().await?;
     Ok(Changed::new(commitment, recorded))
 }
@@ -460,6 +467,22 @@ pub(crate) async fn bump(
         update = update.filter(commitments::Column::Version.eq(version));
     }
     Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
+async fn notify_focal_point(
+    txn: &sea_orm::DatabaseTransaction,
+    actor_id: i64,
+    commitment: &commitments::Model,
+    user_id: i64,
+) -> AppResult<Vec<entity::events::Model>> {
+    let notice = Notice {
+        reason: reasons::FOCAL_POINT_ASSIGNED,
+        kind: kinds::FOCAL_POINT_ASSIGNED,
+        actor: Some(actor_id),
+        subject: Subject::commitment(commitment.id),
+        payload: json!({ "commitmentId": commitment.id, "title": commitment.title }),
+    };
+    notifications::notify(txn, [user_id], notice).await
 }
 
 pub(crate) fn not_withdrawn(commitment: &commitments::Model) -> AppResult<()> {
@@ -579,7 +602,7 @@ pub async fn assign_focal_point(
     {
         return Err(groups::stale("commitment"));
     }
-    let recorded = commitment_event(
+    let mut recorded = commitment_event(
         &txn,
         actor_id,
         current,
@@ -588,6 +611,7 @@ pub async fn assign_focal_point(
         json!({ "userId": user_id }),
     )
     .await?;
+    recorded.extend(notify_focal_point(&txn, actor_id, current, user_id).await?);
     txn.commit().await?;
     Ok(Changed::new(find(db, current.id).await?, recorded))
 }

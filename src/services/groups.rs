@@ -12,7 +12,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::Changed;
+use super::{
+    notifications::{self, reasons, Notice},
+    Changed,
+};
 use crate::{
     domain::{ActionGroupStatus, Description, GroupRole, MembershipStatus, SearchTerm, Title},
     error::{AppError, AppResult},
@@ -280,7 +283,7 @@ pub async fn add_member(
         }
         other => other,
     })?;
-    let recorded = member_event(
+    let mut recorded = member_event(
         &txn,
         actor_id,
         group_id,
@@ -289,6 +292,15 @@ pub async fn add_member(
         json!({ "role": role.as_str() }),
     )
     .await?;
+    let people = notifications::people_of_group(&txn, group_id).await?;
+    let notice = Notice {
+        reason: reasons::MEMBER_JOINED,
+        kind: kinds::MEMBER_ADDED,
+        actor: Some(actor_id),
+        subject: Subject::partner(partner_id),
+        payload: json!({ "actionGroupId": group_id, "role": role.as_str() }),
+    };
+    recorded.extend(notifications::notify(&txn, people, notice).await?);
     txn.commit().await?;
     Ok(Changed::new(member, recorded))
 }

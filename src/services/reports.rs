@@ -10,7 +10,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{commitments as commitment_service, Changed};
+use super::{
+    commitments as commitment_service,
+    notifications::{self, reasons, Notice},
+    Changed,
+};
 use crate::{
     auth::Actor,
     domain::{CommitmentStatus, IdempotencyKey, Narrative, Progress, Reason, ReviewState},
@@ -165,7 +169,7 @@ pub async fn report_progress(
             return Err(error);
         }
     };
-    let recorded = commitment_service::commitment_event(
+    let mut recorded = commitment_service::commitment_event(
         &txn,
         actor.user_id,
         &updated,
@@ -179,6 +183,15 @@ pub async fn report_progress(
         }),
     )
     .await?;
+    let reviewers = notifications::staff(&txn).await?;
+    let notice = Notice {
+        reason: reasons::REPORT_SUBMITTED,
+        kind: kinds::PROGRESS_REPORTED,
+        actor: Some(actor.user_id),
+        subject: Subject::progress_report(report.id),
+        payload: json!({ "commitmentId": updated.id, "progress": report.progress }),
+    };
+    recorded.extend(notifications::notify(&txn, reviewers, notice).await?);
     txn.commit().await?;
     Ok(Changed::new(
         Reported {
@@ -197,9 +210,17 @@ pub async fn review(
     decision: Decision,
     reason: Option<Reason>,
 ) -> AppResult<Changed<progress_reports::Model>> {
-    let (state, kind) = match decision {
-        Decision::Approve => (ReviewState::Approved, kinds::REPORT_APPROVED),
-        Decision::Return => (ReviewState::Returned, kinds::REPORT_RETURNED),
+    let (state, kind, reason_code) = match decision {
+        Decision::Approve => (
+            ReviewState::Approved,
+            kinds::REPORT_APPROVED,
+            reasons::REPORT_APPROVED,
+        ),
+        Decision::Return => (
+            ReviewState::Returned,
+            kinds::REPORT_RETURNED,
+            reasons::REPORT_RETURNED,
+        ),
     };
     if decision == Decision::Return && reason.is_none() {
         return Err(AppError::bad_input(
@@ -237,7 +258,7 @@ pub async fn review(
             "the report has already been reviewed",
         ));
     }
-    let recorded = commitment_service::commitment_event(
+    let mut recorded = commitment_service::commitment_event(
         &txn,
         actor_id,
         &commitment,
@@ -246,6 +267,14 @@ pub async fn review(
         json!({ "commitmentId": commitment.id, "reason": reason }),
     )
     .await?;
+    let notice = Notice {
+        reason: reason_code,
+        kind,
+        actor: Some(actor_id),
+        subject: Subject::progress_report(report.id),
+        payload: json!({ "commitmentId": commitment.id, "reason": reason }),
+    };
+    recorded.extend(notifications::notify(&txn, [report.author_user_id], notice).await?);
     txn.commit().await?;
     Ok(Changed::new(find(db, report.id).await?, recorded))
 }

@@ -13,7 +13,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{groups, Changed};
+use super::{
+    groups,
+    notifications::{self, reasons, Notice},
+    Changed,
+};
 use crate::{
     domain::{
         CountryCode, Description, Period, Region, Title, WorkPlanItemStatus, WorkPlanLevel,
@@ -316,7 +320,7 @@ async fn transition(
             ),
         ));
     }
-    let recorded = plan_event(
+    let mut recorded = plan_event(
         &txn,
         actor_id,
         &plan,
@@ -325,6 +329,17 @@ async fn transition(
         json!({ "status": to.as_str() }),
     )
     .await?;
+    if to == WorkPlanStatus::Adopted {
+        let people = notifications::people_of_group(&txn, plan.action_group_id).await?;
+        let notice = Notice {
+            reason: reasons::WORK_PLAN_ADOPTED,
+            kind,
+            actor: Some(actor_id),
+            subject: Subject::work_plan(plan_id),
+            payload: json!({ "workPlanId": plan_id, "title": plan.title }),
+        };
+        recorded.extend(notifications::notify(&txn, people, notice).await?);
+    }
     txn.commit().await?;
     Ok(Changed::new(find(db, plan_id).await?, recorded))
 }

@@ -194,6 +194,7 @@ impl CommitmentMutations {
             )?,
         };
         let changed = commitment_service::create(&ctx.app()?.db, actor.user_id, new).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(CommitmentPayload {
             commitment: Commitment(changed.value),
         })
@@ -226,6 +227,7 @@ impl CommitmentMutations {
             input.expected_version,
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(CommitmentPayload {
             commitment: Commitment(changed.value),
         })
@@ -249,6 +251,7 @@ impl CommitmentMutations {
             input.expected_version,
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(CommitmentPayload {
             commitment: Commitment(changed.value),
         })
@@ -270,6 +273,7 @@ impl CommitmentMutations {
             input.expected_version,
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(CommitmentPayload {
             commitment: Commitment(changed.value),
         })
@@ -298,6 +302,7 @@ impl CommitmentMutations {
         };
         let changed =
             report_service::report_progress(&ctx.app()?.db, actor, &commitment, new).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(ReportProgressPayload {
             progress_report: ProgressReport(changed.value.report),
             commitment: Commitment(changed.value.commitment),
@@ -322,6 +327,7 @@ impl CommitmentMutations {
         let changed =
             report_service::review(&ctx.app()?.db, actor.user_id, &report, decision, reason)
                 .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(ReviewProgressReportPayload {
             progress_report: ProgressReport(changed.value),
         })

@@ -117,6 +117,7 @@ impl GroupMutations {
             description: description(input.description.as_deref())?,
         };
         let changed = group_service::create(&ctx.app()?.db, actor.user_id, new).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(CreateActionGroupPayload {
             action_group: ActionGroup(changed.value),
         })
@@ -160,6 +161,7 @@ impl GroupMutations {
             input.expected_version,
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(UpdateActionGroupPayload {
             action_group: ActionGroup(changed.value),
         })
@@ -175,6 +177,7 @@ impl GroupMutations {
         let group = access::action_group(ctx, "actionGroupId", &input.action_group_id).await?;
         policy::manage_group(actor, group.id)?;
         let changed = group_service::archive(&ctx.app()?.db, actor.user_id, group.id).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(ArchiveActionGroupPayload {
             action_group: ActionGroup(changed.value),
         })
@@ -199,6 +202,7 @@ impl GroupMutations {
             input.role.into(),
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(AddActionGroupMemberPayload {
             member: ActionGroupMember(changed.value),
         })
@@ -222,6 +226,7 @@ impl GroupMutations {
             input.role.into(),
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(UpdateActionGroupMemberPayload {
             member: ActionGroupMember(changed.value),
         })
@@ -238,7 +243,8 @@ impl GroupMutations {
         let partner_id = ids::expect("partnerId", &input.partner_id, NodeKind::Partner)?;
         policy::manage_group(actor, group.id)?;
         let db = &ctx.app()?.db;
-        group_service::remove_member(db, actor.user_id, group.id, partner_id).await?;
+        let changed = group_service::remove_member(db, actor.user_id, group.id, partner_id).await?;
+        ctx.app()?.bus.publish(&changed.events);
         let partner = crate::services::partners::find(db, partner_id).await?;
         Ok(RemoveActionGroupMemberPayload {
             action_group: ActionGroup(group),

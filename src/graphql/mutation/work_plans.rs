@@ -153,6 +153,7 @@ impl WorkPlanMutations {
                 .transpose()?,
         };
         let changed = work_plan_service::create(&ctx.app()?.db, actor.user_id, new).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(CreateWorkPlanPayload {
             work_plan: WorkPlan(changed.value),
         })
@@ -192,6 +193,7 @@ impl WorkPlanMutations {
             input.expected_version,
         )
         .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(UpdateWorkPlanPayload {
             work_plan: WorkPlan(changed.value),
         })
@@ -207,6 +209,7 @@ impl WorkPlanMutations {
         let plan = access::work_plan(ctx, "workPlanId", &input.work_plan_id).await?;
         policy::manage_group(actor, plan.action_group_id)?;
         let changed = work_plan_service::adopt(&ctx.app()?.db, actor.user_id, plan.id).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(WorkPlanPayload {
             work_plan: WorkPlan(changed.value),
         })
@@ -222,6 +225,7 @@ impl WorkPlanMutations {
         let plan = access::work_plan(ctx, "workPlanId", &input.work_plan_id).await?;
         policy::manage_group(actor, plan.action_group_id)?;
         let changed = work_plan_service::close(&ctx.app()?.db, actor.user_id, plan.id).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(WorkPlanPayload {
             work_plan: WorkPlan(changed.value),
         })
@@ -253,6 +257,7 @@ impl WorkPlanMutations {
         };
         let changed =
             work_plan_service::add_item(&ctx.app()?.db, actor.user_id, plan.id, new).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(AddWorkPlanItemPayload {
             item: WorkPlanItem(changed.value),
         })
@@ -284,6 +289,7 @@ impl WorkPlanMutations {
         };
         let changed =
             work_plan_service::update_item(&ctx.app()?.db, actor.user_id, item.id, patch).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(UpdateWorkPlanItemPayload {
             item: WorkPlanItem(changed.value),
         })
@@ -299,7 +305,8 @@ impl WorkPlanMutations {
         let (item, plan) = access::work_plan_item(ctx, "itemId", &input.item_id).await?;
         policy::manage_group(actor, plan.action_group_id)?;
         let db = &ctx.app()?.db;
-        work_plan_service::remove_item(db, actor.user_id, item.id).await?;
+        let changed = work_plan_service::remove_item(db, actor.user_id, item.id).await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(WorkPlanPayload {
             work_plan: WorkPlan(work_plan_service::find(db, plan.id).await?),
         })
@@ -329,6 +336,7 @@ impl WorkPlanMutations {
         let changed =
             work_plan_service::reorder_items(&ctx.app()?.db, actor.user_id, plan.id, &order)
                 .await?;
+        ctx.app()?.bus.publish(&changed.events);
         Ok(WorkPlanPayload {
             work_plan: WorkPlan(changed.value),
         })

@@ -1,0 +1,105 @@
+//! A live subscription to one stream, with nothing lost and nothing twice.
+//!
+//! It subscribes to the hub first, then replays from the database what came
+//! after the client's cursor, then follows the hub. Every event carries its
+//! gapless sequence in the stream: one already delivered is dropped, one that
+//! skips ahead means something was missed (another node's publication arrived
+//! first, Redis dropped one, or this subscriber lagged) and the gap is filled
+//! from the database, which is the truth. A resync signal (the bus reconnected)
+//! also refills.
+use std::sync::Arc;
+
+use async_stream::try_stream;
+use entity::events;
+use futures_util::Stream;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{hub::SharedEvent, Hub, Stream as EventStream};
+use crate::error::AppResult;
+
+const REPLAY_PAGE: u64 = 200;
+
+/// The events of `stream` after sequence `after` (None: from now on), live.
+pub fn follow(
+    db: DatabaseConnection,
+    hub: Arc<Hub>,
+    stream: EventStream,
+    after: Option<i64>,
+) -> impl Stream<Item = AppResult<SharedEvent>> + Send {
+    try_stream! {
+        let key = stream.key();
+        let mut live = hub.subscribe(&key);
+        let mut resync = hub.resync_signal();
+        let mut last = match after {
+            Some(sequence) => sequence,
+            None => latest_sequence(&db, &key).await?,
+        };
+        for event in missed(&db, &key, last).await? {
+            last = event.sequence;
+            yield event;
+        }
+        loop {
+            // Decide inside select!, act outside it (`yield` cannot live in its arms).
+            let wake = tokio::select! {
+                received = live.recv() => Wake::Live(received),
+                changed = resync.changed() => Wake::Resync(changed.is_ok()),
+            };
+            let catch_up = match wake {
+                Wake::Live(Ok(event)) if event.sequence <= last => false,
+                Wake::Live(Ok(event)) if event.sequence == last + 1 => {
+                    last = event.sequence;
+                    yield event;
+                    false
+                }
+                // Ahead of us (a gap) or lagged: the database has what we missed.
+                Wake::Live(Ok(_)) | Wake::Live(Err(RecvError::Lagged(_))) => true,
+                Wake::Live(Err(RecvError::Closed)) | Wake::Resync(false) => break,
+                Wake::Resync(true) => true,
+            };
+            if catch_up {
+                for event in missed(&db, &key, last).await? {
+                    last = event.sequence;
+                    yield event;
+                }
+            }
+        }
+    }
+}
+
+enum Wake {
+    Live(Result<SharedEvent, RecvError>),
+    Resync(bool),
+}
+
+async fn latest_sequence(db: &DatabaseConnection, stream: &str) -> AppResult<i64> {
+    let latest = events::Entity::find()
+        .filter(events::Column::Stream.eq(stream))
+        .order_by_desc(events::Column::Sequence)
+        .one(db)
+        .await?;
+    Ok(latest.map_or(0, |e| e.sequence))
+}
+
+/// Every committed event of the stream after `last`, in order.
+async fn missed(db: &DatabaseConnection, stream: &str, last: i64) -> AppResult<Vec<SharedEvent>> {
+    let mut found = Vec::new();
+    let mut after = last;
+    loop {
+        let page = events::Entity::find()
+            .filter(events::Column::Stream.eq(stream))
+            .filter(events::Column::Sequence.gt(after))
+            .order_by_asc(events::Column::Sequence)
+            .limit(REPLAY_PAGE)
+            .all(db)
+            .await?;
+        let full = page.len() as u64 == REPLAY_PAGE;
+        if let Some(event) = page.last() {
+            after = event.sequence;
+        }
+        found.extend(page.into_iter().map(Arc::new));
+        if !full {
+            return Ok(found);
+        }
+    }
+}

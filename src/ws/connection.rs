@@ -1,0 +1,245 @@
+//! One WebSocket connection: the protocol's state machine.
+use std::{net::IpAddr, sync::Arc, time::Duration};
+
+use async_graphql::{dataloader::DataLoader, Variables};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::{stream::BoxStream, SinkExt, StreamExt};
+use tokio::time::{interval, sleep, timeout, MissedTickBehavior};
+use tokio_stream::StreamMap;
+
+use super::protocol::{close, ClientMessage, ServerMessage, SubscribePayload};
+use crate::{
+    auth::Actor,
+    graphql::{
+        context::{ClientAddr, Viewer},
+        limits::check_aliases,
+        loaders::DbLoader,
+    },
+    http::HttpState,
+    services::accounts,
+};
+
+/// A client that does not take a message within this time is too slow: closed.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most subscriptions one connection may hold.
+const MAX_SUBSCRIPTIONS: usize = 100;
+
+type Responses = BoxStream<'static, Option<async_graphql::Response>>;
+
+enum Next {
+    Continue,
+    Close(u16, String),
+}
+
+struct Connection {
+    state: HttpState,
+    client: IpAddr,
+    actor: Option<Actor>,
+    initialised: bool,
+    subscriptions: StreamMap<String, Responses>,
+}
+
+pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
+    let (mut sink, mut source) = socket.split();
+    let config = state.app.config.clone();
+    let mut connection = Connection {
+        state,
+        client,
+        actor: None,
+        initialised: false,
+        subscriptions: StreamMap::new(),
+    };
+    let init_deadline = sleep(config.ws_init_timeout());
+    tokio::pin!(init_deadline);
+    let mut session_check = interval(config.ws_session_check());
+    session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
+
+    let outcome = loop {
+        tokio::select! {
+            () = &mut init_deadline, if !connection.initialised => {
+                break Next::Close(close::INIT_TIMEOUT, "Connection initialisation timeout".into());
+            }
+            frame = source.next() => {
+                let next = match frame {
+                    Some(Ok(Message::Text(text))) => connection.receive(text.as_str(), &mut sink).await,
+                    Some(Ok(Message::Binary(_))) => Next::Close(close::BAD_REQUEST, "binary frames are not supported".into()),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
+                    // Closed by the client, or a frame over the size limit or malformed.
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break Next::Continue,
+                };
+                if let Next::Close(..) = next {
+                    break next;
+                }
+            }
+            Some((id, response)) = connection.subscriptions.next(), if !connection.subscriptions.is_empty() => {
+                let sent = match &response {
+                    Some(response) if response.is_err() && response.data == async_graphql::Value::Null => {
+                        connection.subscriptions.remove(&id);
+                        send(&mut sink, &ServerMessage::Error { id: &id, payload: &response.errors }).await
+                    }
+                    Some(response) => send(&mut sink, &ServerMessage::Next { id: &id, payload: response }).await,
+                    None => send(&mut sink, &ServerMessage::Complete { id: &id }).await,
+                };
+                if !sent {
+                    break Next::Continue;
+                }
+            }
+            _ = session_check.tick(), if connection.actor.is_some() => {
+                let session_id = connection.actor.as_ref().map_or(0, |a| a.session_id);
+                let db = connection.state.app.db.clone();
+                // A failed check keeps the connection: only a known-ended session closes it.
+                if !accounts::session_is_live(&db, session_id).await.unwrap_or(true) {
+                    break Next::Close(close::FORBIDDEN, "Forbidden: the session has ended".into());
+                }
+            }
+        }
+    };
+    if let Next::Close(code, reason) = outcome {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = timeout(SEND_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+/// Closes a socket at once with a protocol close code.
+pub async fn refuse(mut socket: WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = timeout(SEND_TIMEOUT, socket.send(Message::Close(Some(frame)))).await;
+}
+
+async fn send(
+    sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    message: &ServerMessage<'_>,
+) -> bool {
+    let Ok(text) = serde_json::to_string(message) else {
+        return false;
+    };
+    matches!(
+        timeout(SEND_TIMEOUT, sink.send(Message::Text(text.into()))).await,
+        Ok(Ok(()))
+    )
+}
+
+impl Connection {
+    async fn receive(
+        &mut self,
+        text: &str,
+        sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    ) -> Next {
+        let Ok(message) = serde_json::from_str::<ClientMessage>(text) else {
+            return Next::Close(close::BAD_REQUEST, "Invalid message received".into());
+        };
+        match message {
+            ClientMessage::ConnectionInit { payload } => {
+                if self.initialised {
+                    return Next::Close(
+                        close::TOO_MANY_INITS,
+                        "Too many initialisation requests".into(),
+                    );
+                }
+                match authenticate(&self.state.app.db, payload).await {
+                    Ok(actor) => {
+                        self.actor = actor;
+                        self.initialised = true;
+                        if !send(sink, &ServerMessage::ConnectionAck).await {
+                            return Next::Close(close::BAD_REQUEST, "send failed".into());
+                        }
+                        Next::Continue
+                    }
+                    Err(reason) => Next::Close(close::FORBIDDEN, reason),
+                }
+            }
+            ClientMessage::Ping { payload } => {
+                send(sink, &ServerMessage::Pong { payload }).await;
+                Next::Continue
+            }
+            ClientMessage::Pong { .. } => Next::Continue,
+            ClientMessage::Subscribe { id, payload } => {
+                if !self.initialised {
+                    return Next::Close(close::UNAUTHORIZED, "Unauthorized".into());
+                }
+                if self.subscriptions.contains_key(&id) {
+                    return Next::Close(
+                        close::SUBSCRIBER_EXISTS,
+                        format!("Subscriber for {id} already exists"),
+                    );
+                }
+                if self.subscriptions.len() >= MAX_SUBSCRIPTIONS || id.len() > 128 {
+                    return Next::Close(close::BAD_REQUEST, "too many subscriptions".into());
+                }
+                let responses = self.execute(payload);
+                self.subscriptions.insert(id, responses);
+                Next::Continue
+            }
+            ClientMessage::Complete { id } => {
+                self.subscriptions.remove(&id);
+                Next::Continue
+            }
+        }
+    }
+}
+
+/// The `connection_init` payload may carry `{"authorization": "Bearer …"}`;
+/// without one the connection is anonymous (public data only).
+async fn authenticate(
+    db: &sea_orm::DatabaseConnection,
+    payload: Option<serde_json::Value>,
+) -> Result<Option<Actor>, String> {
+    let header = payload
+        .as_ref()
+        .and_then(|p| p.get("authorization").or_else(|| p.get("Authorization")))
+        .and_then(|v| v.as_str());
+    let Some(header) = header else {
+        return Ok(None);
+    };
+    let token = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .ok_or("Forbidden: use Bearer <token>")?;
+    match accounts::authenticate(db, token).await {
+        Ok(Some(actor)) => Ok(Some(actor)),
+        Ok(None) => Err("Forbidden: the session token is invalid or has expired".into()),
+        Err(_) => Err("Forbidden: the session could not be checked".into()),
+    }
+}
+
+impl Connection {
+    fn execute(&self, payload: SubscribePayload) -> Responses {
+        let mut request = async_graphql::Request::new(payload.query);
+        if let Some(variables) = payload.variables {
+            request = request.variables(Variables::from_json(variables));
+        }
+        if let Some(name) = payload.operation_name {
+            request = request.operation_name(name);
+        }
+        if let Ok(document) = request.parsed_query() {
+            if let Err(error) = check_aliases(document) {
+                let response = async_graphql::Response::from_errors(vec![error]);
+                return futures_util::stream::iter([Some(response), None]).boxed();
+            }
+        }
+        let db = self.state.app.db.clone();
+        let loaders = Arc::new(DataLoader::new(
+            DbLoader::new(db, self.actor.clone()),
+            tokio::spawn,
+        ));
+        let request = request
+            .data(Viewer(self.actor.clone()))
+            .data(ClientAddr(self.client))
+            .data(loaders);
+        self.state
+            .schema
+            .execute_stream(request)
+            .map(|mut response| {
+                crate::http::label_uncoded_errors(&mut response);
+                Some(response)
+            })
+            .chain(futures_util::stream::once(async { None }))
+            .boxed()
+    }
+}
