@@ -19,6 +19,7 @@ pub enum NodeKind {
     Commitment,
     ProgressReport,
     Event,
+    Notification,
 }
 
 pub fn encode(kind: NodeKind, id: i64) -> ID {

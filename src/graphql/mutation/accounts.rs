@@ -11,7 +11,7 @@ use crate::{
         loaders::UserKey,
         types::{PartnerRole, PlatformRole, User},
     },
-    services::accounts,
+    services::{accounts, notifications as notification_service},
 };
 
 #[derive(Default)]
@@ -74,8 +74,61 @@ pub struct SetPlatformRolePayload {
     pub user: User,
 }
 
+#[derive(InputObject)]
+pub struct MarkNotificationsReadInput {
+    /// These notifications (yours; others' ids match nothing).
+    pub ids: Option<Vec<ID>>,
+    /// All your unread notifications.
+    pub all: Option<bool>,
+}
+
+#[derive(SimpleObject)]
+pub struct MarkNotificationsReadPayload {
+    /// How many notifications became read.
+    pub marked: i64,
+    pub unread_count: i64,
+}
+
+const MAX_IDS_PER_MARK: usize = 500;
+
 #[Object]
 impl AccountMutations {
+    /// Marks some of your notifications, or all of them, read.
+    async fn mark_notifications_read(
+        &self,
+        ctx: &Context<'_>,
+        input: MarkNotificationsReadInput,
+    ) -> async_graphql::Result<MarkNotificationsReadPayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        let ids = match (input.ids, input.all.unwrap_or(false)) {
+            (Some(_), true) | (None, false) => {
+                return Err(AppError::bad_input("ids", "give either ids or all: true").into())
+            }
+            (Some(ids), false) => {
+                if ids.len() > MAX_IDS_PER_MARK {
+                    return Err(AppError::bad_input(
+                        "ids",
+                        format!("at most {MAX_IDS_PER_MARK} ids"),
+                    )
+                    .into());
+                }
+                let ids = ids
+                    .iter()
+                    .map(|id| ids::expect("ids", id, NodeKind::Notification))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(ids)
+            }
+            (None, true) => None,
+        };
+        let db = &ctx.app()?.db;
+        let marked = notification_service::mark_read(db, actor.user_id, ids.as_deref()).await?;
+        let unread_count = notification_service::count(db, actor.user_id, true).await?;
+        Ok(MarkNotificationsReadPayload {
+            marked: marked as i64,
+            unread_count: unread_count as i64,
+        })
+    }
+
     /// Exchanges an e-mail and password for a session token. Failed attempts are
     /// limited per e-mail and per client address (RATE_LIMITED).
     async fn login(

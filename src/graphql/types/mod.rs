@@ -7,6 +7,7 @@ mod enums;
 mod event;
 mod membership;
 mod node;
+mod notification;
 mod partner;
 mod progress_report;
 mod progress_summary;
@@ -25,6 +26,7 @@ pub use enums::{
 pub use event::Event;
 pub use membership::CoalitionMembership;
 pub use node::{resolve, resolve_node, Node};
+pub use notification::Notification;
 pub use partner::Partner;
 pub use progress_report::ProgressReport;
 pub use progress_summary::ProgressSummary;

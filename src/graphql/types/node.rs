@@ -1,8 +1,8 @@
 use async_graphql::{Context, Interface, ID};
 
 use super::{
-    ActionGroup, Coalition, CoalitionMembership, Commitment, Event, Partner, ProgressReport,
-    ThematicArea, User, WorkPlan, WorkPlanItem,
+    ActionGroup, Coalition, CoalitionMembership, Commitment, Event, Notification, Partner,
+    ProgressReport, ThematicArea, User, WorkPlan, WorkPlanItem,
 };
 use crate::{
     auth::policy,
@@ -34,6 +34,7 @@ pub enum Node {
     Commitment(Commitment),
     ProgressReport(ProgressReport),
     Event(Event),
+    Notification(Notification),
 }
 
 /// The node behind a global id, or None when there is none the caller may see.
@@ -131,6 +132,15 @@ pub async fn resolve(
                 None => false,
             };
             visible.then_some(Node::Event(Event(event)))
+        }
+        NodeKind::Notification => {
+            let Some(viewer) = viewer else {
+                return Ok(None);
+            };
+            crate::services::notifications::find(&ctx.app()?.db, row_id)
+                .await?
+                .filter(|n| n.user_id == viewer.user_id)
+                .map(|n| Node::Notification(Notification(n)))
         }
         NodeKind::User => {
             let Some(viewer) = viewer else {

@@ -2,14 +2,17 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::users;
 
-use super::{enums::stored, PlatformRole};
+use super::{enums::stored, Notification, PlatformRole};
 use crate::{
     auth::policy,
     graphql::{
+        connection::{connection, CountedConnection, TotalCount},
         context::ContextExt,
         ids::{encode, NodeKind},
         loaders::UserPartnerIds,
     },
+    pagination::PageArgs,
+    services::notifications as notification_service,
 };
 
 /// A person with a login. Their name is shown wherever their work is (as focal
@@ -94,5 +97,46 @@ impl User {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
+    }
+
+    /// Your notifications, newest first (only on yourself, e.g. `me`).
+    #[graphql(complexity = "crate::graphql::connection::page_complexity(child_complexity, first)")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        unread_only: Option<bool>,
+    ) -> async_graphql::Result<CountedConnection<Notification>> {
+        let user_id = self.own(ctx)?;
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let unread_only = unread_only.unwrap_or(false);
+        let db = ctx.app()?.db.clone();
+        let page = notification_service::page(&db, user_id, unread_only, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            async move { notification_service::count(&db, user_id, unread_only).await }
+        });
+        Ok(connection(page, total, Notification))
+    }
+
+    /// How many of your notifications are unread (only on yourself).
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let user_id = self.own(ctx)?;
+        Ok(notification_service::count(&ctx.app()?.db, user_id, true).await? as i64)
+    }
+}
+
+impl User {
+    /// This user's id if the caller is this user; a feed is nobody else's business.
+    fn own(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        match ctx.viewer() {
+            Some(viewer) if viewer.user_id == self.row.id => Ok(self.row.id),
+            Some(_) => Err(crate::error::AppError::forbidden(
+                "only your own notifications are visible",
+            )
+            .into()),
+            None => Err(crate::error::AppError::Unauthenticated.into()),
+        }
     }
 }

@@ -1,0 +1,46 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use entity::notifications;
+
+use super::Event;
+use crate::{
+    error::AppError,
+    graphql::{
+        context::ContextExt,
+        ids::{encode, NodeKind},
+    },
+};
+
+/// An event that concerns you, and why.
+pub struct Notification(pub notifications::Model);
+
+#[Object]
+impl Notification {
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::Notification, self.0.id)
+    }
+
+    /// What happened (an event of your own feed).
+    async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Event> {
+        use entity::events;
+        use sea_orm::EntityTrait;
+        let event = events::Entity::find_by_id(self.0.event_id)
+            .one(&ctx.app()?.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Event(event.ok_or(AppError::NotFound("event"))?))
+    }
+
+    /// Why you are told, e.g. `focal_point_assigned`, `report_returned`.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    async fn read_at(&self) -> Option<DateTime<Utc>> {
+        self.0.read_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
