@@ -22,6 +22,11 @@ pub struct TestApp {
     /// The server's own database handle, for tests that must break something.
     pub db: sea_orm::DatabaseConnection,
     pub admin_token: String,
+    /// What a second node needs to join this one: the same database and channel.
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub redis_channel: String,
+    server: tokio::task::JoinHandle<()>,
     _shutdown: oneshot::Sender<()>,
     _sqlite_dir: Option<tempfile::TempDir>,
     _postgres: Option<PostgresDatabase>,
@@ -39,43 +44,91 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// Starts a server whose configuration `adjust` may change.
+/// Starts a server whose configuration `adjust` may change. With TEST_REDIS_URL
+/// it uses Redis on a channel of its own, so tests never see each other's events.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, sqlite_dir, postgres) = test_database().await;
+    let redis_url = std::env::var("TEST_REDIS_URL").ok();
+    let channel = format!("coalition-test-{:016x}:events", OsRng.next_u64());
+    let mut app = start_node(&database_url, redis_url.as_deref(), &channel, adjust, true).await;
+    app._sqlite_dir = sqlite_dir;
+    app._postgres = postgres;
+    app
+}
+
+impl TestApp {
+    /// Another node on the same database and Redis channel (a cluster of two).
+    pub async fn spawn_node(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        start_node(
+            &self.database_url,
+            self.redis_url.as_deref(),
+            &self.redis_channel,
+            adjust,
+            false,
+        )
+        .await
+    }
+
+    /// Stops the node at once, dropping its connections (a crash, not a shutdown).
+    pub fn kill(&self) {
+        self.server.abort();
+    }
+}
+
+async fn start_node(
+    database_url: &str,
+    redis_url: Option<&str>,
+    channel: &str,
+    adjust: impl FnOnce(&mut Config),
+    create_admin: bool,
+) -> TestApp {
     let mut config = Config {
         database_url: Some(SecretUrl::new(database_url)),
-        redis_url: std::env::var("TEST_REDIS_URL").ok().map(SecretUrl::new),
+        redis_url: redis_url.map(SecretUrl::new),
+        redis_channel: channel.to_owned(),
         bind_addr: "127.0.0.1:0".parse().unwrap(),
         database_max_connections: 5,
         ..Config::default()
     };
     adjust(&mut config);
+    let redis_url = config.redis_url.as_ref().map(|u| u.expose().to_owned());
+    let redis_channel = config.redis_channel.clone();
     let app = Application::build(config)
         .await
         .expect("the application builds");
     let address = app.local_addr();
     let state = app.state().clone();
-    accounts::create_admin(
-        &state.db,
-        Email::parse("email", "admin@test.example").unwrap(),
-        Password::parse("password", ADMIN_PASSWORD).unwrap(),
-        DisplayName::parse("displayName", "Test Admin").unwrap(),
-    )
-    .await
-    .expect("the test admin is created");
+    if create_admin {
+        accounts::create_admin(
+            &state.db,
+            Email::parse("email", "admin@test.example").unwrap(),
+            Password::parse("password", ADMIN_PASSWORD).unwrap(),
+            DisplayName::parse("displayName", "Test Admin").unwrap(),
+        )
+        .await
+        .expect("the test admin is created");
+    }
     let (shutdown, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(async move {
+        let _ = app
+            .run_until(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
     let mut test_app = TestApp {
         address,
         client: reqwest::Client::new(),
         metrics: state.metrics.clone(),
         db: state.db.clone(),
         admin_token: String::new(),
+        database_url: database_url.to_owned(),
+        redis_url,
+        redis_channel,
+        server,
         _shutdown: shutdown,
-        _sqlite_dir: sqlite_dir,
-        _postgres: postgres,
+        _sqlite_dir: None,
+        _postgres: None,
     };
     test_app.admin_token = test_app.login("admin@test.example", ADMIN_PASSWORD).await;
     test_app
