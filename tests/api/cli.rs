@@ -30,7 +30,7 @@ async fn database() -> (String, Option<tempfile::TempDir>, Option<PostgresDataba
     }
 }
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     let mut command = Command::new(BIN);
     command
         .env_remove("DATABASE_URL")
@@ -45,7 +45,7 @@ fn command() -> Command {
 
 /// Starts `serve` and returns the child, its address, and everything it printed
 /// before listening.
-async fn serve(mut command: Command) -> (Child, String, String) {
+pub(crate) async fn serve(mut command: Command) -> (Child, String, String) {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -26,7 +26,6 @@ pub struct TestApp {
     pub database_url: String,
     pub redis_url: Option<String>,
     pub redis_channel: String,
-    server: tokio::task::JoinHandle<()>,
     _shutdown: oneshot::Sender<()>,
     _sqlite_dir: Option<tempfile::TempDir>,
     _postgres: Option<PostgresDatabase>,
@@ -68,11 +67,6 @@ impl TestApp {
         )
         .await
     }
-
-    /// Stops the node at once, dropping its connections (a crash, not a shutdown).
-    pub fn kill(&self) {
-        self.server.abort();
-    }
 }
 
 async fn start_node(
@@ -109,7 +103,7 @@ async fn start_node(
         .expect("the test admin is created");
     }
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
+    tokio::spawn(async move {
         let _ = app
             .run_until(async {
                 let _ = stopped.await;
@@ -125,7 +119,6 @@ async fn start_node(
         database_url: database_url.to_owned(),
         redis_url,
         redis_channel,
-        server,
         _shutdown: shutdown,
         _sqlite_dir: None,
         _postgres: None,

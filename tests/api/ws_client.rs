@@ -36,7 +36,15 @@ impl WsClient {
         protocol: Option<&str>,
         origin: Option<&str>,
     ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
-        let mut request = format!("ws://{}/graphql/ws", app.address).into_client_request()?;
+        Self::connect_to(&app.address.to_string(), protocol, origin).await
+    }
+
+    pub async fn connect_to(
+        address: &str,
+        protocol: Option<&str>,
+        origin: Option<&str>,
+    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://{address}/graphql/ws").into_client_request()?;
         if let Some(protocol) = protocol {
             request.headers_mut().insert(
                 "sec-websocket-protocol",
@@ -54,7 +62,14 @@ impl WsClient {
 
     /// Opens a connection and completes `connection_init` (with a token, or anonymous).
     pub async fn ready(app: &TestApp, token: Option<&str>) -> Self {
-        let mut client = Self::connect(app).await;
+        Self::ready_at(&app.address.to_string(), token).await
+    }
+
+    /// Like `ready`, for a node at `address` (e.g. a node running as its own process).
+    pub async fn ready_at(address: &str, token: Option<&str>) -> Self {
+        let mut client = Self::connect_to(address, Some("graphql-transport-ws"), None)
+            .await
+            .expect("the WebSocket opens");
         client.init(token).await;
         assert_eq!(
             client.receive().await,

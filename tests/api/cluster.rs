@@ -1,0 +1,215 @@
+//! Several nodes on one database and one Redis: changes reach subscribers on
+//! every node, and nothing is lost when Redis or a node goes away.
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::{
+    helpers::{spawn_app_with, TestApp, TestUser},
+    redis_process::RedisProcess,
+    ws_client::{Received, WsClient},
+};
+
+const EVENTS: &str = "subscription($g: ID!, $after: String) { actionGroupEvents(actionGroupId: $g, after: $after) { sequence kind cursor } }";
+const REPORT: &str = "mutation($input: ReportProgressInput!) { reportProgress(input: $input) { commitment { version } } }";
+const FROM_THE_START: &str = "eyJpIjowfQ";
+
+struct Cluster {
+    a: TestApp,
+    b: TestApp,
+    group: String,
+    commitment: String,
+    lead: TestUser,
+}
+
+async fn cluster(redis: &RedisProcess) -> Cluster {
+    let url = redis.url();
+    let a =
+        spawn_app_with(|config| config.redis_url = Some(coalition::config::SecretUrl::new(&url)))
+            .await;
+    let b = a.spawn_node(|_| {}).await;
+    let coalition = a.create_coalition("Alliance 8.7", "alliance-8-7").await;
+    let ilo = a
+        .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    a.add_coalition_partner(&coalition, &ilo).await;
+    let group = a.create_group(&coalition, "Supply Chains").await;
+    a.add_group_member(&group, &ilo, "LEAD").await;
+    let lead = a.create_user("admin@ilo.example", &ilo, "ADMIN").await;
+    let commitment = a
+        .create_commitment(&ilo, "Ratify C182", json!({ "actionGroupId": group }))
+        .await;
+    Cluster {
+        a,
+        b,
+        group,
+        commitment: commitment["id"].as_str().unwrap().to_owned(),
+        lead,
+    }
+}
+
+async fn report(node: &TestApp, c: &Cluster, progress: i32) {
+    node.ok(Some(&c.lead.token), REPORT, json!({ "input": { "commitmentId": c.commitment, "progress": progress % 101, "status": "ON_TRACK" } }))
+        .await;
+}
+
+/// Reads `id`'s events until `count` progress reports have arrived; returns all
+/// sequences seen and the last cursor.
+async fn collect_reports(client: &mut WsClient, id: &str, count: usize) -> (Vec<i64>, Value) {
+    let mut sequences = Vec::new();
+    let mut reports = 0;
+    let mut cursor = Value::Null;
+    while reports < count {
+        let data = client.next_data(id).await;
+        let event = &data["actionGroupEvents"];
+        sequences.push(event["sequence"].as_i64().unwrap());
+        cursor = event["cursor"].clone();
+        if event["kind"] == "commitment.progress_reported" {
+            reports += 1;
+        }
+    }
+    (sequences, cursor)
+}
+
+fn assert_gapless(sequences: &[i64]) {
+    let expected: Vec<i64> = (1..=sequences.len() as i64).collect();
+    assert_eq!(sequences, expected, "every event once, in order");
+}
+
+#[tokio::test]
+async fn a_mutation_on_one_node_reaches_a_subscriber_on_the_other() {
+    let redis = RedisProcess::start();
+    let c = cluster(&redis).await;
+    let mut on_b = WsClient::ready(&c.b, Some(&c.lead.token)).await;
+    on_b.subscribe(
+        "1",
+        EVENTS,
+        json!({ "g": c.group, "after": FROM_THE_START }),
+    )
+    .await;
+    for progress in 1..=5 {
+        report(&c.a, &c, progress).await;
+    }
+    let (sequences, _) = collect_reports(&mut on_b, "1", 5).await;
+    assert_gapless(&sequences);
+}
+
+#[tokio::test]
+async fn a_redis_outage_loses_nothing() {
+    let mut redis = RedisProcess::start();
+    let c = cluster(&redis).await;
+    let mut on_a = WsClient::ready(&c.a, Some(&c.lead.token)).await;
+    let mut on_b = WsClient::ready(&c.b, Some(&c.lead.token)).await;
+    on_a.subscribe(
+        "a",
+        EVENTS,
+        json!({ "g": c.group, "after": FROM_THE_START }),
+    )
+    .await;
+    on_b.subscribe(
+        "b",
+        EVENTS,
+        json!({ "g": c.group, "after": FROM_THE_START }),
+    )
+    .await;
+
+    // 1,000 reports, half on each node; Redis goes down after 300 and comes back
+    // a few seconds later, while reports keep being made.
+    let readers = tokio::spawn(async move {
+        let a = collect_reports(&mut on_a, "a", 1000).await.0;
+        let b = collect_reports(&mut on_b, "b", 1000).await.0;
+        (a, b)
+    });
+    let mut stopped_at = None;
+    for progress in 0..1000 {
+        if progress == 300 {
+            redis.stop();
+            stopped_at = Some(std::time::Instant::now());
+        }
+        if progress == 700 {
+            // Down for several seconds, however fast the reports went.
+            let down = stopped_at.map_or(Duration::ZERO, |at| at.elapsed());
+            tokio::time::sleep(Duration::from_secs(3).saturating_sub(down)).await;
+            redis.restart();
+        }
+        let node = if progress % 2 == 0 { &c.a } else { &c.b };
+        report(node, &c, progress).await;
+    }
+    let (a, b) = tokio::time::timeout(Duration::from_secs(120), readers)
+        .await
+        .expect("all events arrive")
+        .unwrap();
+    assert_gapless(&a);
+    assert_gapless(&b);
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn a_client_of_a_crashed_node_resumes_on_the_other_and_misses_nothing() {
+    let redis = RedisProcess::start();
+    let c = cluster(&redis).await;
+    // The node that crashes is a process of its own, killed with SIGKILL.
+    let mut node = crate::cli::command();
+    node.env("DATABASE_URL", &c.a.database_url)
+        .env("REDIS_URL", redis.url())
+        .env("REDIS_CHANNEL", &c.a.redis_channel);
+    let (mut process, address, _) = crate::cli::serve(node).await;
+    let mut on_process = WsClient::ready_at(&address, Some(&c.lead.token)).await;
+    on_process
+        .subscribe(
+            "1",
+            EVENTS,
+            json!({ "g": c.group, "after": FROM_THE_START }),
+        )
+        .await;
+    for progress in 1..=10 {
+        report(&c.b, &c, progress).await;
+    }
+    let (first, cursor) = collect_reports(&mut on_process, "1", 10).await;
+    process.start_kill().expect("SIGKILL");
+    let _ = process.wait().await;
+    assert!(
+        matches!(on_process.receive().await, Received::Closed(_)),
+        "the connection died with its node"
+    );
+    // Meanwhile the other node keeps working.
+    for progress in 11..=20 {
+        report(&c.b, &c, progress).await;
+    }
+    let mut on_b = WsClient::ready(&c.b, Some(&c.lead.token)).await;
+    on_b.subscribe("1", EVENTS, json!({ "g": c.group, "after": cursor }))
+        .await;
+    let (rest, _) = collect_reports(&mut on_b, "1", 10).await;
+    let all: Vec<i64> = first.into_iter().chain(rest).collect();
+    assert_gapless(&all);
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_does_not_delay_the_others() {
+    let redis = RedisProcess::start();
+    let c = cluster(&redis).await;
+    let mut slow = WsClient::ready(&c.a, Some(&c.lead.token)).await;
+    slow.subscribe(
+        "slow",
+        EVENTS,
+        json!({ "g": c.group, "after": FROM_THE_START }),
+    )
+    .await;
+    let mut fast = WsClient::ready(&c.a, Some(&c.lead.token)).await;
+    fast.subscribe(
+        "fast",
+        EVENTS,
+        json!({ "g": c.group, "after": FROM_THE_START }),
+    )
+    .await;
+    // The slow client reads nothing while 300 events (more than a stream's
+    // buffer of 256) are made and the fast one takes them all.
+    for progress in 0..300 {
+        report(&c.a, &c, progress).await;
+    }
+    let (fast_seen, _) = collect_reports(&mut fast, "fast", 300).await;
+    assert_gapless(&fast_seen);
+    // Then the slow one catches up, from the database where it lagged: nothing skipped.
+    let (slow_seen, _) = collect_reports(&mut slow, "slow", 300).await;
+    assert_gapless(&slow_seen);
+}
