@@ -218,6 +218,18 @@ type Socket =
 
 /// Opens a subscriber to the group's events: connected, acknowledged, subscribed.
 async fn subscriber(address: &str, scene: &Scene) -> anyhow::Result<Socket> {
+    let mut socket = connection(address, scene).await?;
+    let subscribe = json!({ "type": "subscribe", "id": "1", "payload": {
+        "query": "subscription($g: ID!) { actionGroupEvents(actionGroupId: $g) { sequence occurredAt } }",
+        "variables": { "g": scene.group } } });
+    socket
+        .send(Message::Text(subscribe.to_string().into()))
+        .await?;
+    Ok(socket)
+}
+
+/// Opens an acknowledged connection without a subscription.
+async fn connection(address: &str, scene: &Scene) -> anyhow::Result<Socket> {
     let mut request = format!("ws://{address}/graphql/ws").into_client_request()?;
     request.headers_mut().insert(
         "sec-websocket-protocol",
@@ -230,21 +242,30 @@ async fn subscriber(address: &str, scene: &Scene) -> anyhow::Result<Socket> {
         Some(Ok(Message::Text(text))) if text.contains("connection_ack") => {}
         other => anyhow::bail!("no ack: {other:?}"),
     }
-    let subscribe = json!({ "type": "subscribe", "id": "1", "payload": {
-        "query": "subscription($g: ID!) { actionGroupEvents(actionGroupId: $g) { sequence occurredAt } }",
-        "variables": { "g": scene.group } } });
-    socket
-        .send(Message::Text(subscribe.to_string().into()))
-        .await?;
     Ok(socket)
 }
 
 async fn open(address: &str, scene: &Scene, count: usize) -> anyhow::Result<Vec<Socket>> {
+    open_with(address, scene, count, true).await
+}
+
+async fn open_with(
+    address: &str,
+    scene: &Scene,
+    count: usize,
+    subscribe: bool,
+) -> anyhow::Result<Vec<Socket>> {
     let mut sockets = Vec::with_capacity(count);
     // In batches, so the server's accept queue is never flooded.
     for chunk in (0..count).collect::<Vec<_>>().chunks(200) {
-        let opened =
-            futures_util::future::join_all(chunk.iter().map(|_| subscriber(address, scene))).await;
+        let opened = futures_util::future::join_all(chunk.iter().map(|_| async {
+            if subscribe {
+                subscriber(address, scene).await
+            } else {
+                connection(address, scene).await
+            }
+        }))
+        .await;
         for socket in opened {
             sockets.push(socket?);
         }
@@ -279,6 +300,21 @@ async fn measure(args: &Args, database: &BenchDatabase) -> anyhow::Result<()> {
     let server = start_server(database, args.redis.as_deref()).await?;
     let http = reqwest::Client::new();
     let scene = scene(&http, &server).await?;
+
+    // 0. Memory per idle connection (acknowledged, no subscription), for comparison.
+    let before = server.rss_kib();
+    let bare = open_with(&server.address, &scene, args.idle, false).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = server.rss_kib();
+    println!(
+        "idle connections:   {:>6}   server RSS {:.1} MiB -> {:.1} MiB   {:.1} KB per connection (no subscription)",
+        args.idle,
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after.saturating_sub(before)) as f64 * 1.024 / args.idle as f64
+    );
+    drop(bare);
+    tokio::time::sleep(Duration::from_secs(2)).await;
 
     // 1. Memory per idle subscription.
     let warm = open(&server.address, &scene, 100).await?;
