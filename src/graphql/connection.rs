@@ -2,11 +2,14 @@
 //! only when a client asks for it.
 use std::sync::Arc;
 
+use async_graphql::dataloader::Loader;
 use async_graphql::{
     connection::{Connection, Edge, EmptyFields},
     Object, OutputType,
 };
 use futures_util::future::BoxFuture;
+
+use super::{context::Loaders, loaders::DbLoader};
 
 use crate::{error::AppResult, pagination::Page};
 
@@ -62,4 +65,28 @@ pub fn loaded_count(result: Result<Option<u64>, async_graphql::Error>) -> AppRes
     result
         .map(|count| count.unwrap_or(0))
         .map_err(|error| crate::error::AppError::Internal(anyhow::anyhow!(error.message)))
+}
+
+/// A nested list's page from `page_key`'s loader, and its `totalCount` from
+/// `count_key`'s (loaded only if a client asks for it).
+pub async fn loaded_page<P, C, M>(
+    loaders: &Loaders,
+    page_key: P,
+    count_key: C,
+) -> async_graphql::Result<(Page<M>, TotalCount)>
+where
+    DbLoader: Loader<P, Value = Page<M>, Error = async_graphql::Error>
+        + Loader<C, Value = u64, Error = async_graphql::Error>,
+    P: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    C: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+{
+    let page = loaders.load_one(page_key).await?.unwrap_or_default();
+    let loaders = loaders.clone();
+    let total = TotalCount::new(move || {
+        let loaders = loaders.clone();
+        let key = count_key.clone();
+        async move { loaded_count(loaders.load_one(key).await) }
+    });
+    Ok((page, total))
 }

@@ -9,16 +9,15 @@ use entity::{
     action_group_members, action_groups, coalition_partners, coalitions, commitments, partners,
     progress_reports, thematic_areas, users, work_plan_items, work_plans,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::Actor,
-    error::AppResult,
     pagination::{Page, PageArgs},
     services::{
         coalitions as coalition_service,
         coalitions::MemberPartner,
-        commitments as commitment_service, groups as group_service, partners as partner_service,
+        commitments as commitment_service, groups as group_service, lookup,
         reports as report_service,
         rollup::{self, ProgressSummary, Scope},
         work_plans as work_plan_service,
@@ -37,19 +36,6 @@ impl DbLoader {
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
-
-async fn users_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, users::Model>> {
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect())
-}
 
 /// A loader keyed by a row id: `$fetch(db, viewer, ids)` returns a map by id;
 /// ids missing from it load as None. `$default` fills them instead when given.
@@ -109,23 +95,23 @@ macro_rules! page_loader {
 }
 
 id_loader!(/// A partner by id.
-    PartnerKey => partners::Model, |db, viewer, ids| partner_service::by_ids(db, &ids));
+    PartnerKey => partners::Model, |db, viewer, ids| lookup::by_ids::<partners::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A coalition by id.
-    CoalitionKey => coalitions::Model, |db, viewer, ids| coalition_service::by_ids(db, &ids));
+    CoalitionKey => coalitions::Model, |db, viewer, ids| lookup::by_ids::<coalitions::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A thematic area by id.
-    ThematicAreaKey => thematic_areas::Model, |db, viewer, ids| coalition_service::thematic_areas_by_ids(db, &ids));
+    ThematicAreaKey => thematic_areas::Model, |db, viewer, ids| lookup::by_ids::<thematic_areas::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A user by id.
-    UserKey => users::Model, |db, viewer, ids| users_by_ids(db, &ids));
+    UserKey => users::Model, |db, viewer, ids| lookup::by_ids::<users::Entity>(db, &ids, |r| r.id));
 id_loader!(/// An action group by id.
-    ActionGroupKey => action_groups::Model, |db, viewer, ids| group_service::by_ids(db, &ids));
+    ActionGroupKey => action_groups::Model, |db, viewer, ids| lookup::by_ids::<action_groups::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A work plan by id.
-    WorkPlanKey => work_plans::Model, |db, viewer, ids| work_plan_service::plans_by_ids(db, &ids));
+    WorkPlanKey => work_plans::Model, |db, viewer, ids| lookup::by_ids::<work_plans::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A work plan item by id.
-    WorkPlanItemKey => work_plan_items::Model, |db, viewer, ids| work_plan_service::items_by_ids(db, &ids));
+    WorkPlanItemKey => work_plan_items::Model, |db, viewer, ids| lookup::by_ids::<work_plan_items::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A commitment by id (unfiltered: callers check visibility).
-    CommitmentKey => commitments::Model, |db, viewer, ids| commitment_service::by_ids(db, &ids));
+    CommitmentKey => commitments::Model, |db, viewer, ids| lookup::by_ids::<commitments::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A progress report by id (unfiltered: callers check visibility).
-    ProgressReportKey => progress_reports::Model, |db, viewer, ids| report_service::by_ids(db, &ids));
+    ProgressReportKey => progress_reports::Model, |db, viewer, ids| lookup::by_ids::<progress_reports::Entity>(db, &ids, |r| r.id));
 id_loader!(/// The thematic areas of a coalition.
     ThematicAreasOf => Vec<thematic_areas::Model>, |db, viewer, ids| coalition_service::thematic_areas_of(db, &ids));
 id_loader!(/// The coalition memberships of a partner.

@@ -51,19 +51,6 @@ pub async fn find(db: &DatabaseConnection, coalition_id: i64) -> AppResult<coali
         .ok_or(AppError::NotFound("coalition"))
 }
 
-pub async fn by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, coalitions::Model>> {
-    Ok(coalitions::Entity::find()
-        .filter(coalitions::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect())
-}
-
 /// Coalitions in creation order.
 pub async fn page(db: &DatabaseConnection, args: &PageArgs) -> AppResult<Page<coalitions::Model>> {
     let mut select = coalitions::Entity::find();
@@ -150,19 +137,6 @@ pub async fn create_thematic_area(
     .insert(db)
     .await
     .map_err(AppError::from)
-}
-
-pub async fn thematic_areas_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, thematic_areas::Model>> {
-    Ok(thematic_areas::Entity::find()
-        .filter(thematic_areas::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect())
 }
 
 /// The thematic areas of each coalition, in creation order.

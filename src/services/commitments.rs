@@ -163,19 +163,6 @@ pub async fn find(db: &DatabaseConnection, id: i64) -> AppResult<commitments::Mo
         .ok_or(AppError::NotFound("commitment"))
 }
 
-pub async fn by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, commitments::Model>> {
-    Ok(commitments::Entity::find()
-        .filter(commitments::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect())
-}
-
 /// Commitments the viewer may see, oldest first.
 pub async fn page(
     db: &DatabaseConnection,

@@ -415,19 +415,6 @@ pub async fn set_member_role(
     Ok(Changed::new(member, recorded))
 }
 
-pub async fn by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, action_groups::Model>> {
-    Ok(action_groups::Entity::find()
-        .filter(action_groups::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g))
-        .collect())
-}
-
 fn filtered(filter: &ActionGroupFilter) -> Select<action_groups::Entity> {
     let mut select = action_groups::Entity::find();
     if !filter.include_archived {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod coalitions;
 pub mod commitments;
 pub mod groups;
+pub mod lookup;
 pub mod notifications;
 pub mod partners;
 pub mod reports;

@@ -1,5 +1,4 @@
 //! Partner organisations: the public directory and its profiles.
-use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{coalition_partners, partners};
@@ -147,19 +146,6 @@ pub async fn find(db: &DatabaseConnection, partner_id: i64) -> AppResult<partner
         .one(db)
         .await?
         .ok_or(AppError::NotFound("partner"))
-}
-
-pub async fn by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, partners::Model>> {
-    Ok(partners::Entity::find()
-        .filter(partners::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
 }
 
 fn filtered(filter: &PartnerFilter) -> Select<partners::Entity> {

@@ -339,16 +339,3 @@ pub async fn latest_of_commitments(
         .filter_map(|(id, page)| Some((id, page.items.into_iter().next()?.1)))
         .collect())
 }
-
-pub async fn by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, progress_reports::Model>> {
-    Ok(progress_reports::Entity::find()
-        .filter(progress_reports::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
-}

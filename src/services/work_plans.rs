@@ -612,29 +612,3 @@ pub async fn items_of(
     }
     Ok(grouped)
 }
-
-pub async fn plans_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, work_plans::Model>> {
-    Ok(work_plans::Entity::find()
-        .filter(work_plans::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
-}
-
-pub async fn items_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, work_plan_items::Model>> {
-    Ok(work_plan_items::Entity::find()
-        .filter(work_plan_items::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect())
-}

@@ -14,7 +14,7 @@ use crate::{
     error::AppError,
     events::{self, Stream},
     graphql::{
-        connection::{connection, page_complexity, CountedConnection, TotalCount},
+        connection::{connection, loaded_page, page_complexity, CountedConnection, TotalCount},
         context::ContextExt,
         ids::{encode, NodeKind},
         loaders::{
@@ -99,20 +99,12 @@ impl ActionGroup {
         after: Option<String>,
     ) -> async_graphql::Result<ActionGroupMemberConnection> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let loaders = ctx.loaders()?.clone();
-        let page = loaders
-            .load_one(GroupMembersPage(self.0.id, args))
-            .await?
-            .unwrap_or_default();
-        let group_id = self.0.id;
-        let total = TotalCount::new(move || {
-            let loaders = loaders.clone();
-            async move {
-                crate::graphql::connection::loaded_count(
-                    loaders.load_one(GroupMemberCount(group_id)).await,
-                )
-            }
-        });
+        let (page, total) = loaded_page(
+            ctx.loaders()?,
+            GroupMembersPage(self.0.id, args),
+            GroupMemberCount(self.0.id),
+        )
+        .await?;
         let mut connection = Connection::with_additional_fields(false, page.has_next_page, total);
         for (cursor, member) in page.items {
             let role = stored::<crate::domain::GroupRole>(&member.role)?.into();
@@ -153,20 +145,12 @@ impl ActionGroup {
         after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<Commitment>> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let loaders = ctx.loaders()?.clone();
-        let page = loaders
-            .load_one(GroupCommitmentsPage(self.0.id, args))
-            .await?
-            .unwrap_or_default();
-        let group_id = self.0.id;
-        let total = TotalCount::new(move || {
-            let loaders = loaders.clone();
-            async move {
-                crate::graphql::connection::loaded_count(
-                    loaders.load_one(GroupCommitmentCount(group_id)).await,
-                )
-            }
-        });
+        let (page, total) = loaded_page(
+            ctx.loaders()?,
+            GroupCommitmentsPage(self.0.id, args),
+            GroupCommitmentCount(self.0.id),
+        )
+        .await?;
         Ok(connection(page, total, Commitment))
     }
 

@@ -5,7 +5,7 @@ use entity::coalitions;
 use super::{ActionGroup, Partner, ProgressSummary, ThematicArea};
 use crate::{
     graphql::{
-        connection::{connection, loaded_count, page_complexity, CountedConnection, TotalCount},
+        connection::{connection, loaded_page, page_complexity, CountedConnection},
         context::ContextExt,
         ids::{encode, NodeKind},
         loaders::{
@@ -56,16 +56,12 @@ impl Coalition {
         after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<Partner>> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let loaders = ctx.loaders()?.clone();
-        let page = loaders
-            .load_one(CoalitionPartnersPage(self.0.id, args))
-            .await?
-            .unwrap_or_default();
-        let coalition_id = self.0.id;
-        let total = TotalCount::new(move || {
-            let loaders = loaders.clone();
-            async move { loaded_count(loaders.load_one(CoalitionPartnerCount(coalition_id)).await) }
-        });
+        let (page, total) = loaded_page(
+            ctx.loaders()?,
+            CoalitionPartnersPage(self.0.id, args),
+            CoalitionPartnerCount(self.0.id),
+        )
+        .await?;
         Ok(connection(page, total, |member| Partner(member.partner)))
     }
 
@@ -87,16 +83,12 @@ impl Coalition {
         after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<ActionGroup>> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let loaders = ctx.loaders()?.clone();
-        let page = loaders
-            .load_one(CoalitionGroupsPage(self.0.id, args))
-            .await?
-            .unwrap_or_default();
-        let coalition_id = self.0.id;
-        let total = TotalCount::new(move || {
-            let loaders = loaders.clone();
-            async move { loaded_count(loaders.load_one(CoalitionGroupCount(coalition_id)).await) }
-        });
+        let (page, total) = loaded_page(
+            ctx.loaders()?,
+            CoalitionGroupsPage(self.0.id, args),
+            CoalitionGroupCount(self.0.id),
+        )
+        .await?;
         Ok(connection(page, total, ActionGroup))
     }
 

@@ -9,7 +9,7 @@ use super::{
 use crate::{
     error::AppError,
     graphql::{
-        connection::{connection, loaded_count, page_complexity, CountedConnection, TotalCount},
+        connection::{connection, loaded_page, page_complexity, CountedConnection},
         context::ContextExt,
         ids::{encode, NodeKind},
         loaders::{
@@ -173,16 +173,12 @@ impl Commitment {
         after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<ProgressReport>> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let loaders = ctx.loaders()?.clone();
-        let page = loaders
-            .load_one(ReportsPage(self.0.id, args))
-            .await?
-            .unwrap_or_default();
-        let commitment_id = self.0.id;
-        let total = TotalCount::new(move || {
-            let loaders = loaders.clone();
-            async move { loaded_count(loaders.load_one(ReportCount(commitment_id)).await) }
-        });
+        let (page, total) = loaded_page(
+            ctx.loaders()?,
+            ReportsPage(self.0.id, args),
+            ReportCount(self.0.id),
+        )
+        .await?;
         Ok(connection(page, total, ProgressReport))
     }
 

@@ -5,7 +5,7 @@ use entity::partners;
 use super::{enums::stored, CoalitionMembership, Commitment, PartnerKind};
 use crate::{
     graphql::{
-        connection::{connection, loaded_count, page_complexity, CountedConnection, TotalCount},
+        connection::{connection, loaded_page, page_complexity, CountedConnection},
         context::ContextExt,
         ids::{encode, NodeKind},
         loaders::{MembershipsOfPartner, PartnerCommitmentCount, PartnerCommitmentsPage},
@@ -87,16 +87,12 @@ impl Partner {
         after: Option<String>,
     ) -> async_graphql::Result<CountedConnection<Commitment>> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let loaders = ctx.loaders()?.clone();
-        let page = loaders
-            .load_one(PartnerCommitmentsPage(self.0.id, args))
-            .await?
-            .unwrap_or_default();
-        let partner_id = self.0.id;
-        let total = TotalCount::new(move || {
-            let loaders = loaders.clone();
-            async move { loaded_count(loaders.load_one(PartnerCommitmentCount(partner_id)).await) }
-        });
+        let (page, total) = loaded_page(
+            ctx.loaders()?,
+            PartnerCommitmentsPage(self.0.id, args),
+            PartnerCommitmentCount(self.0.id),
+        )
+        .await?;
         Ok(connection(page, total, Commitment))
     }
 }
