@@ -31,11 +31,13 @@ pub fn follow(
         let key = stream.key();
         let mut live = hub.subscribe(&key);
         let mut resync = hub.resync_signal();
+        // Database futures are boxed: awaited inline, they would size this state
+        // machine, which every idle subscription keeps, several times over.
         let mut last = match after {
             Some(sequence) => sequence,
-            None => latest_sequence(&db, &key).await?,
+            None => Box::pin(latest_sequence(&db, &key)).await?,
         };
-        for event in missed(&db, &key, last).await? {
+        for event in Box::pin(missed(&db, &key, last)).await? {
             last = event.sequence;
             yield event;
         }
@@ -58,7 +60,7 @@ pub fn follow(
                 Wake::Resync(true) => true,
             };
             if catch_up {
-                for event in missed(&db, &key, last).await? {
+                for event in Box::pin(missed(&db, &key, last)).await? {
                     last = event.sequence;
                     yield event;
                 }

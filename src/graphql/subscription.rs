@@ -75,17 +75,18 @@ impl Subscription {
             None,
         );
         Ok(live
+            // Boxed: `then` keeps its pending future inline, and this one is a query.
             .then(move |event| {
                 let db = db.clone();
                 let viewer = viewer.clone();
-                async move {
+                Box::pin(async move {
                     event?;
                     let current = commitment_service::find(&db, commitment.id).await?;
                     if !policy::read_commitment(viewer.as_ref(), &current) {
                         return Err(AppError::NotFound("commitment"));
                     }
                     Ok(current)
-                }
+                })
             })
             // Losing sight of it ends the subscription, with the error.
             .scan(false, |ended, result| {
@@ -116,14 +117,14 @@ impl Subscription {
         );
         Ok(live.then(move |event| {
             let db = db.clone();
-            async move {
+            Box::pin(async move {
                 let event = event?;
                 let mut found = notification_service::by_event_ids(&db, &[event.id]).await?;
                 found
                     .remove(&event.id)
                     .map(Notification)
                     .ok_or(AppError::NotFound("notification").into())
-            }
+            })
         }))
     }
 }

@@ -61,7 +61,9 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
             }
             frame = source.next() => {
                 let next = match frame {
-                    Some(Ok(Message::Text(text))) => connection.receive(text.as_str(), &mut sink).await,
+                    // Boxed: the connection's state machine lives as long as the
+                    // connection, and would otherwise be sized by this (database) future.
+                    Some(Ok(Message::Text(text))) => Box::pin(connection.receive(text.as_str(), &mut sink)).await,
                     Some(Ok(Message::Binary(_))) => Next::Close(close::BAD_REQUEST, "binary frames are not supported".into()),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
                     // Closed by the client, or a frame over the size limit or malformed.
@@ -88,7 +90,7 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
                 let session_id = connection.actor.as_ref().map_or(0, |a| a.session_id);
                 let db = connection.state.app.db.clone();
                 // A failed check keeps the connection: only a known-ended session closes it.
-                if !accounts::session_is_live(&db, session_id).await.unwrap_or(true) {
+                if !Box::pin(accounts::session_is_live(&db, session_id)).await.unwrap_or(true) {
                     break Next::Close(close::FORBIDDEN, "Forbidden: the session has ended".into());
                 }
             }

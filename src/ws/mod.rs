@@ -30,8 +30,9 @@ pub async fn upgrade(
     let ws = ws.protocols([SUBPROTOCOL]);
     let speaks_protocol = ws.selected_protocol().is_some();
     ws
-        // Explicit, small buffers: tungstenite's defaults cost over 100 KB per idle connection.
-        .read_buffer_size(4 * 1024)
+        // Explicit, small buffers: tungstenite's defaults cost over 100 KB per idle
+        // connection. Client messages are small; a larger one still grows the buffer.
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(MAX_MESSAGE_BYTES)
