@@ -22,7 +22,7 @@ use crate::{
             GroupMembersPage, GroupProgress, PartnerKey, PlansOfGroup, ThematicAreaKey,
         },
     },
-    pagination::PageArgs,
+    pagination::{Cursor, PageArgs},
 };
 
 /// A collaboration space of a coalition, e.g. Alliance 8.7's action group on supply chains.
@@ -39,7 +39,7 @@ pub struct MemberEdgeFields {
 }
 
 pub type ActionGroupMemberConnection =
-    Connection<String, ActionGroupMember, TotalCount, MemberEdgeFields>;
+    Connection<Cursor, ActionGroupMember, TotalCount, MemberEdgeFields>;
 
 #[Object]
 impl ActionGroup {
@@ -113,7 +113,7 @@ impl ActionGroup {
                 joined_at: member.joined_at,
             };
             connection.edges.push(Edge::with_additional_fields(
-                cursor.encode(),
+                cursor,
                 ActionGroupMember(member),
                 fields,
             ));
