@@ -46,6 +46,14 @@ impl AppError {
         }
     }
 
+    /// A write that carried an `expectedVersion` someone else has moved past.
+    pub fn stale(what: &str) -> Self {
+        Self::conflict(
+            "expectedVersion",
+            format!("the {what} was changed by someone else; reload and retry"),
+        )
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::Forbidden(message.into())
     }

@@ -4,6 +4,7 @@ pub mod batching;
 pub mod connection;
 pub mod context;
 pub mod ids;
+pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;

@@ -443,17 +443,6 @@ pub async fn any_admin_exists(db: &DatabaseConnection) -> AppResult<bool> {
     Ok(admin.is_some())
 }
 
-/// Partner ids of each given user (for the user visibility rule).
-pub async fn partner_ids_of_user(db: &DatabaseConnection, user_id: i64) -> AppResult<Vec<i64>> {
-    Ok(partner_users::Entity::find()
-        .filter(partner_users::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.partner_id)
-        .collect())
-}
-
 /// The partner ids of each of several users.
 pub async fn partner_ids_of_users(
     db: &DatabaseConnection,

@@ -554,7 +554,7 @@ pub async fn update(
     }
     let txn = db.begin().await?;
     if !bump(&txn, current, expected_version, columns).await? {
-        return Err(groups::stale("commitment"));
+        return Err(AppError::stale("commitment"));
     }
     let recorded = commitment_event(
         &txn,
@@ -587,7 +587,7 @@ pub async fn assign_focal_point(
     )
     .await?
     {
-        return Err(groups::stale("commitment"));
+        return Err(AppError::stale("commitment"));
     }
     let mut recorded = commitment_event(
         &txn,
@@ -620,7 +620,7 @@ pub async fn withdraw(
     )
     .await?
     {
-        return Err(groups::stale("commitment"));
+        return Err(AppError::stale("commitment"));
     }
     let recorded = commitment_event(
         &txn,

@@ -183,7 +183,7 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale("action group"));
+        return Err(AppError::stale("action group"));
     }
     let recorded = events::append(
         &txn,
@@ -198,13 +198,6 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     Ok(Changed::new(find(db, group_id).await?, recorded))
-}
-
-pub fn stale(what: &str) -> AppError {
-    AppError::conflict(
-        "expectedVersion",
-        format!("the {what} was changed by someone else; reload and retry"),
-    )
 }
 
 /// Archives a group: it stays readable but no longer changes.

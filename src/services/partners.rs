@@ -133,10 +133,7 @@ pub async fn update(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(AppError::conflict(
-            "expectedVersion",
-            "the partner was changed by someone else; reload and retry",
-        ));
+        return Err(AppError::stale("partner"));
     }
     find(db, partner_id).await
 }

@@ -131,7 +131,7 @@ pub async fn report_progress(
     // The first statement writes: it takes the commitment's row lock at once, so
     // racing reports queue here and the version check sees the winner's version.
     if !commitment_service::bump(&txn, commitment, new.expected_version, columns).await? {
-        return Err(crate::services::groups::stale("commitment"));
+        return Err(AppError::stale("commitment"));
     }
     let updated = commitments::Entity::find_by_id(commitment.id)
         .one(&txn)

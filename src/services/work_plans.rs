@@ -267,7 +267,7 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(groups::stale("work plan"));
+        return Err(AppError::stale("work plan"));
     }
     let recorded = plan_event(
         &txn,

@@ -7,12 +7,11 @@ use serde_json::{json, Value};
 use crate::{
     helpers::{spawn_app_with, TestApp, TestUser},
     redis_process::RedisProcess,
-    ws_client::{Received, WsClient},
+    ws_client::{Received, WsClient, FROM_THE_START},
 };
 
 const EVENTS: &str = "subscription($g: ID!, $after: String) { actionGroupEvents(actionGroupId: $g, after: $after) { sequence kind cursor } }";
 const REPORT: &str = "mutation($input: ReportProgressInput!) { reportProgress(input: $input) { commitment { version } } }";
-const FROM_THE_START: &str = "eyJpIjowfQ";
 
 struct Cluster {
     a: TestApp,

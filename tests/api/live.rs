@@ -6,7 +6,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::{
     helpers::{spawn_app, spawn_app_with, TestApp, TestUser},
-    ws_client::{Received, WsClient},
+    ws_client::{Received, WsClient, FROM_THE_START},
 };
 
 const GROUP_EVENTS: &str = "subscription($g: ID!, $after: String) { actionGroupEvents(actionGroupId: $g, after: $after) { sequence kind cursor actor { displayName } } }";
@@ -52,9 +52,6 @@ async fn newest_cursor(w: &World) -> Value {
         .await;
     data["node"]["events"]["nodes"][0]["cursor"].clone()
 }
-
-/// The cursor before any event of a stream.
-pub const FROM_THE_START: &str = "eyJpIjowfQ";
 
 async fn report(w: &World, progress: i32) {
     w.app

@@ -13,6 +13,9 @@ use crate::helpers::TestApp;
 
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// The cursor before any event of a stream (`after` it replays everything).
+pub const FROM_THE_START: &str = "eyJpIjowfQ";
+
 pub struct WsClient {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }

@@ -1,4 +1,6 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+
+use crate::graphql::inputs::{optional, patch};
 use chrono::NaiveDate;
 
 use crate::{
@@ -113,24 +115,6 @@ pub struct ReviewProgressReportPayload {
     pub progress_report: ProgressReport,
 }
 
-fn text<T>(
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, domain::ValidationError>,
-) -> async_graphql::Result<Option<T>> {
-    Ok(value.map(parse).transpose()?)
-}
-
-fn patch<T, U>(
-    value: &MaybeUndefined<T>,
-    parse: impl Fn(&T) -> Result<U, domain::ValidationError>,
-) -> async_graphql::Result<Option<Option<U>>> {
-    Ok(match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(parse(v)?)),
-    })
-}
-
 #[Object]
 impl CommitmentMutations {
     /// Makes a commitment for a partner. For the partner's ADMINs and the secretariat.
@@ -159,7 +143,7 @@ impl CommitmentMutations {
         let new = NewCommitment {
             partner_id,
             title: Title::parse("title", &input.title)?,
-            description: text(input.description.as_deref(), |d| {
+            description: optional(input.description.as_deref(), |d| {
                 Description::parse("description", d)
             })?,
             action_group_id,
@@ -174,10 +158,10 @@ impl CommitmentMutations {
                 NodeKind::ThematicArea,
             )?,
             work_plan_item_id,
-            indicator: text(input.indicator.as_deref(), |i| {
+            indicator: optional(input.indicator.as_deref(), |i| {
                 Indicator::parse("indicator", i)
             })?,
-            unit: text(input.unit.as_deref(), |u| Unit::parse("unit", u))?,
+            unit: optional(input.unit.as_deref(), |u| Unit::parse("unit", u))?,
             baseline: input.baseline.map(|v| finite("baseline", v)).transpose()?,
             target_value: input
                 .target_value
@@ -210,13 +194,13 @@ impl CommitmentMutations {
         let commitment = access::commitment(ctx, "commitmentId", &input.commitment_id).await?;
         policy::edit_commitment(actor, &commitment)?;
         let changes = CommitmentPatch {
-            title: text(input.title.as_deref(), |t| Title::parse("title", t))?,
+            title: optional(input.title.as_deref(), |t| Title::parse("title", t))?,
             description: patch(&input.description, |d| Description::parse("description", d))?,
             indicator: patch(&input.indicator, |i| Indicator::parse("indicator", i))?,
             unit: patch(&input.unit, |u| Unit::parse("unit", u))?,
             baseline: patch(&input.baseline, |v| finite("baseline", *v))?,
             target_value: patch(&input.target_value, |v| finite("targetValue", *v))?,
-            due_on: patch(&input.due_on, |d| Ok(*d))?,
+            due_on: patch(&input.due_on, |d| Ok::<_, crate::error::AppError>(*d))?,
             visibility: input.visibility.map(Into::into),
         };
         let changed = commitment_service::update(
@@ -291,12 +275,12 @@ impl CommitmentMutations {
         let new = NewReport {
             progress: Progress::parse("progress", input.progress)?,
             status: input.status.into(),
-            narrative: text(input.narrative.as_deref(), |n| {
+            narrative: optional(input.narrative.as_deref(), |n| {
                 Narrative::parse("narrative", n)
             })?,
             value: input.value.map(|v| finite("value", v)).transpose()?,
             expected_version: input.expected_version,
-            idempotency_key: text(input.idempotency_key.as_deref(), |k| {
+            idempotency_key: optional(input.idempotency_key.as_deref(), |k| {
                 IdempotencyKey::parse("idempotencyKey", k)
             })?,
         };
@@ -323,7 +307,7 @@ impl CommitmentMutations {
             ReviewDecision::Approve => Decision::Approve,
             ReviewDecision::Return => Decision::Return,
         };
-        let reason = text(input.reason.as_deref(), |r| Reason::parse("reason", r))?;
+        let reason = optional(input.reason.as_deref(), |r| Reason::parse("reason", r))?;
         let changed =
             report_service::review(&ctx.app()?.db, actor.user_id, &report, decision, reason)
                 .await?;

@@ -1,5 +1,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 
+use crate::graphql::inputs::{optional, patch};
+
 use crate::{
     auth::policy,
     domain::{Description, Title},
@@ -90,12 +92,6 @@ pub struct RemoveActionGroupMemberPayload {
     pub partner: Partner,
 }
 
-fn description(text: Option<&str>) -> async_graphql::Result<Option<Description>> {
-    Ok(text
-        .map(|d| Description::parse("description", d))
-        .transpose()?)
-}
-
 #[Object]
 impl GroupMutations {
     /// Opens an action group in a coalition. Secretariat only.
@@ -114,7 +110,9 @@ impl GroupMutations {
                 NodeKind::ThematicArea,
             )?,
             name: Title::parse("name", &input.name)?,
-            description: description(input.description.as_deref())?,
+            description: optional(input.description.as_deref(), |d| {
+                Description::parse("description", d)
+            })?,
         };
         let changed = group_service::create(&ctx.app()?.db, actor.user_id, new).await?;
         ctx.app()?.bus.publish(&changed.events);
@@ -138,20 +136,10 @@ impl GroupMutations {
                 .as_deref()
                 .map(|n| Title::parse("name", n))
                 .transpose()?,
-            description: match &input.description {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(text) => Some(description(Some(text))?),
-            },
-            thematic_area_id: match &input.thematic_area_id {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(id) => Some(Some(ids::expect(
-                    "thematicAreaId",
-                    id,
-                    NodeKind::ThematicArea,
-                )?)),
-            },
+            description: patch(&input.description, |d| Description::parse("description", d))?,
+            thematic_area_id: patch(&input.thematic_area_id, |id| {
+                ids::expect("thematicAreaId", id, NodeKind::ThematicArea)
+            })?,
         };
         let changed = group_service::update(
             &ctx.app()?.db,

@@ -1,8 +1,10 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 
+use crate::graphql::inputs::{optional, patch};
+
 use crate::{
     auth::policy,
-    domain::{Acronym, CountryCode, Description, PartnerName, Region, ValidationError, Website},
+    domain::{Acronym, CountryCode, Description, PartnerName, Region, Website},
     graphql::{
         context::ContextExt,
         ids::{self, NodeKind},
@@ -49,25 +51,6 @@ pub struct UpdatePartnerInput {
 #[derive(SimpleObject)]
 pub struct UpdatePartnerPayload {
     pub partner: Partner,
-}
-
-fn optional<T>(
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, ValidationError>,
-) -> Result<Option<T>, ValidationError> {
-    value.map(parse).transpose()
-}
-
-/// `Undefined` → leave as is; `Null` → clear; a value → parse it.
-fn patch<T>(
-    value: &MaybeUndefined<String>,
-    parse: impl Fn(&str) -> Result<T, ValidationError>,
-) -> Result<Option<Option<T>>, ValidationError> {
-    match value {
-        MaybeUndefined::Undefined => Ok(None),
-        MaybeUndefined::Null => Ok(Some(None)),
-        MaybeUndefined::Value(text) => parse(text).map(|v| Some(Some(v))),
-    }
 }
 
 #[Object]

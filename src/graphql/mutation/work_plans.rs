@@ -1,4 +1,6 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+
+use crate::graphql::inputs::patch;
 use chrono::NaiveDate;
 
 use crate::{
@@ -114,17 +116,6 @@ pub struct ReorderWorkPlanItemsInput {
 
 const MAX_ITEMS_IN_REORDER: usize = 500;
 
-fn maybe<T, U>(
-    value: &MaybeUndefined<T>,
-    parse: impl Fn(&T) -> async_graphql::Result<U>,
-) -> async_graphql::Result<Option<Option<U>>> {
-    match value {
-        MaybeUndefined::Undefined => Ok(None),
-        MaybeUndefined::Null => Ok(Some(None)),
-        MaybeUndefined::Value(v) => parse(v).map(|u| Some(Some(u))),
-    }
-}
-
 #[Object]
 impl WorkPlanMutations {
     /// Drafts a work plan for a group. For its leads and the secretariat.
@@ -182,8 +173,8 @@ impl WorkPlanMutations {
                 .map(|t| Title::parse("title", t))
                 .transpose()?,
             period,
-            region: maybe(&input.region, |r| Ok(Region::parse("region", r)?))?,
-            country: maybe(&input.country, |c| Ok(CountryCode::parse("country", c)?))?,
+            region: patch(&input.region, |r| Region::parse("region", r))?,
+            country: patch(&input.country, |c| CountryCode::parse("country", c))?,
         };
         let changed = work_plan_service::update(
             &ctx.app()?.db,
@@ -278,13 +269,11 @@ impl WorkPlanMutations {
                 .as_deref()
                 .map(|t| Title::parse("title", t))
                 .transpose()?,
-            description: maybe(&input.description, |d| {
-                Ok(Description::parse("description", d)?)
+            description: patch(&input.description, |d| Description::parse("description", d))?,
+            lead_partner_id: patch(&input.lead_partner_id, |id| {
+                ids::expect("leadPartnerId", id, NodeKind::Partner)
             })?,
-            lead_partner_id: maybe(&input.lead_partner_id, |id| {
-                Ok(ids::expect("leadPartnerId", id, NodeKind::Partner)?)
-            })?,
-            due_on: maybe(&input.due_on, |d| Ok(*d))?,
+            due_on: patch(&input.due_on, |d| Ok::<_, crate::error::AppError>(*d))?,
             status: input.status.map(Into::into),
         };
         let changed =

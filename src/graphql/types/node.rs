@@ -13,10 +13,9 @@ use crate::{
         ids::{decode, NodeKind},
         loaders::{
             ActionGroupKey, CoalitionKey, CommitmentKey, PartnerKey, ProgressReportKey,
-            ThematicAreaKey, UserKey, WorkPlanItemKey, WorkPlanKey,
+            ThematicAreaKey, UserKey, UserPartnerIds, WorkPlanItemKey, WorkPlanKey,
         },
     },
-    services::accounts,
 };
 
 /// Anything with a global id.
@@ -146,7 +145,10 @@ pub async fn resolve(
             let Some(viewer) = viewer else {
                 return Ok(None);
             };
-            let partner_ids = accounts::partner_ids_of_user(&ctx.app()?.db, row_id).await?;
+            let partner_ids = loaders
+                .load_one(UserPartnerIds(row_id))
+                .await?
+                .unwrap_or_default();
             if !policy::read_user(viewer, row_id, &partner_ids) {
                 return Ok(None);
             }
