@@ -73,6 +73,10 @@ pub struct Config {
     /// Load demo data on the first start of the embedded SQLite default.
     #[arg(long, env = "AUTO_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_seed_demo: bool,
+
+    /// Memory for answers to repeated queries, in MiB (0 turns the cache off).
+    #[arg(long, env = "QUERY_CACHE_MB", default_value_t = 64)]
+    pub query_cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +105,7 @@ impl Default for Config {
             redis_channel: "coalition:events".to_owned(),
             ws_init_timeout_secs: 5,
             ws_session_check_secs: 30,
+            query_cache_mb: 64,
         }
     }
 }

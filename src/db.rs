@@ -9,7 +9,7 @@ use sea_orm::{
         postgres::PgPoolOptions,
         sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     },
-    DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector,
+    ConnectionTrait, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector,
 };
 
 use crate::{config::SecretUrl, metrics::Metrics};
@@ -68,4 +68,16 @@ pub fn is_new_sqlite_file(url: &SecretUrl) -> bool {
     SqliteConnectOptions::from_str(url.expose())
         .map(|options| !options.get_filename().exists())
         .unwrap_or(false)
+}
+
+/// The data revision: it changes with every committed write to data a query can
+/// show (kept by triggers; see the `create_data_revisions` migration). Counters
+/// only grow, so their sum changes exactly when one of them does.
+pub async fn data_revision(db: &DatabaseConnection) -> Result<i64, sea_orm::DbErr> {
+    let statement = sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        "SELECT CAST(COALESCE(SUM(revision), 0) AS BIGINT) AS revision FROM data_revisions",
+    );
+    let row = db.query_one_raw(statement).await?;
+    row.map_or(Ok(0), |row| row.try_get::<i64>("", "revision"))
 }

@@ -11,6 +11,7 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     request_seconds: HistogramVec,
+    cache_lookups: IntCounterVec,
     statements: IntCounter,
     failed_statements: IntCounter,
     statement_seconds: prometheus::Histogram,
@@ -38,6 +39,14 @@ impl Metrics {
             &["operation"],
         )
         .expect("valid metric");
+        let cache_lookups = IntCounterVec::new(
+            Opts::new(
+                "query_cache_lookups_total",
+                "Queries looked up in the answer cache, by outcome (hit or miss)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
         let statements = IntCounter::new("db_statements_total", "SQL statements executed")
             .expect("valid metric");
         let failed_statements =
@@ -55,6 +64,7 @@ impl Metrics {
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(request_seconds.clone()),
+            Box::new(cache_lookups.clone()),
             Box::new(statements.clone()),
             Box::new(failed_statements.clone()),
             Box::new(statement_seconds.clone()),
@@ -69,6 +79,7 @@ impl Metrics {
             registry,
             requests,
             request_seconds,
+            cache_lookups,
             statements,
             failed_statements,
             statement_seconds,
@@ -83,6 +94,11 @@ impl Metrics {
         self.request_seconds
             .with_label_values(&[operation])
             .observe(elapsed.as_secs_f64());
+    }
+
+    pub fn record_cache_lookup(&self, hit: bool) {
+        let outcome = if hit { "hit" } else { "miss" };
+        self.cache_lookups.with_label_values(&[outcome]).inc();
     }
 
     pub fn record_statement(&self, elapsed: Duration, failed: bool) {

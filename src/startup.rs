@@ -80,10 +80,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let schema = build_schema(Some(self.state.clone()), &self.state.config);
-        let app = router(HttpState {
-            app: self.state,
-            schema,
-        });
+        let app = router(HttpState::new(self.state, schema));
         axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

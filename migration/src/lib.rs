@@ -1,11 +1,13 @@
-//! Schema migrations. Every migration is written with sea-query builders only,
-//! so the same steps run on SQLite (the embedded default) and PostgreSQL.
+//! Schema migrations. Every migration but the data-revision triggers is written
+//! with sea-query builders only, so the same steps run on SQLite (the embedded
+//! default) and PostgreSQL.
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_identity;
 mod m20261122_000002_create_partners_and_coalitions;
 mod m20261122_000003_create_collaboration;
 mod m20261122_000004_create_notifications;
+mod m20261123_000005_create_data_revisions;
 mod support;
 
 pub struct Migrator;
@@ -18,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_partners_and_coalitions::Migration),
             Box::new(m20261122_000003_create_collaboration::Migration),
             Box::new(m20261122_000004_create_notifications::Migration),
+            Box::new(m20261123_000005_create_data_revisions::Migration),
         ]
     }
 }

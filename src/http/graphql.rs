@@ -12,13 +12,19 @@ use async_graphql_axum::GraphQLResponse;
 use axum::{
     body::Bytes,
     extract::{rejection::BytesRejection, ConnectInfo, State},
-    http::{header, HeaderMap, StatusCode, Uri},
+    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{Html, IntoResponse, Response},
 };
+use chrono::Utc;
 
-use super::{responses::graphql_error, HttpState};
+use super::{
+    response_cache::{CacheKey, MAX_CACHED_REQUEST_BYTES},
+    responses::graphql_error,
+    HttpState,
+};
 use crate::{
     auth::Actor,
+    db,
     error::codes,
     graphql::{
         batching::BatchScope,
@@ -78,19 +84,12 @@ pub async fn execute(
             )
         }
     };
-    let request = match parse_request(&body) {
+    let mut request = match parse_request(&body) {
         Ok(request) => request,
         Err(message) => {
             return graphql_error(StatusCode::BAD_REQUEST, codes::BAD_USER_INPUT, message)
         }
     };
-    let viewer = match authenticate(&state, &headers).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
-    let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
-
-    let mut request = request;
     let operation_name = request.operation_name.clone();
     let (kind, limits) = match request.parsed_query() {
         Ok(document) => (
@@ -99,6 +98,36 @@ pub async fn execute(
         ),
         Err(error) => ("invalid", Err(error)),
     };
+    // Read before authenticating: the viewer's roles are then at least as new
+    // as the revision an answer is kept under.
+    let cache = match &state.cache {
+        Some(cache) if kind == "query" && body.len() <= MAX_CACHED_REQUEST_BYTES => {
+            revision(&state).await.map(|revision| (cache, revision))
+        }
+        _ => None,
+    };
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let cache = cache.map(|(cache, revision)| {
+        let viewer = viewer.as_ref().map(|actor| actor.user_id);
+        let key = CacheKey::new(viewer, Utc::now().date_naive(), body.clone());
+        (cache, revision, key)
+    });
+    if let Some((cache, revision, key)) = &cache {
+        let kept = cache.get(key, *revision);
+        state.app.metrics.record_cache_lookup(kept.is_some());
+        if let Some(kept) = kept {
+            state
+                .app
+                .metrics
+                .record_request(kind, true, started.elapsed());
+            return json_response(kept, Some("hit"));
+        }
+    }
+    let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
+
     if let Err(error) = limits {
         let mut response = async_graphql::Response::from_errors(vec![error]);
         label_uncoded_errors(&mut response);
@@ -124,7 +153,42 @@ pub async fn execute(
         .app
         .metrics
         .record_request(kind, response.is_ok(), started.elapsed());
-    GraphQLResponse::from(response).into_response()
+    match cache {
+        Some((cache, revision, key)) if response.errors.is_empty() => {
+            let Ok(body) = serde_json::to_vec(&response) else {
+                return GraphQLResponse::from(response).into_response();
+            };
+            let body = Bytes::from(body);
+            cache.insert(key, revision, body.clone());
+            json_response(body, Some("miss"))
+        }
+        _ => GraphQLResponse::from(response).into_response(),
+    }
+}
+
+/// The data revision, or None (and no caching) if it cannot be read now.
+async fn revision(state: &HttpState) -> Option<i64> {
+    match db::data_revision(&state.app.db).await {
+        Ok(revision) => Some(revision),
+        Err(error) => {
+            tracing::warn!(error.cause = %error, "reading the data revision; answering uncached");
+            None
+        }
+    }
+}
+
+/// A GraphQL answer already serialized, with `x-cache` saying where it came from.
+fn json_response(body: Bytes, cache: Option<&'static str>) -> Response {
+    let mut response = Response::new(axum::body::Body::from(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/graphql-response+json"),
+    );
+    if let Some(cache) = cache {
+        headers.insert("x-cache", HeaderValue::from_static(cache));
+    }
+    response
 }
 
 /// Errors raised by our resolvers carry a code already; those without one come from

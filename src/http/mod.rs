@@ -3,9 +3,10 @@ mod graphql;
 pub use graphql::label_uncoded_errors;
 mod health;
 mod metrics;
+pub mod response_cache;
 mod responses;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     extract::DefaultBodyLimit,
@@ -21,6 +22,7 @@ use tower_http::{
 };
 
 use crate::{graphql::AppSchema, state::AppState};
+use response_cache::ResponseCache;
 
 /// Largest request body accepted (a GraphQL document and its variables).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -31,6 +33,19 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// Answers to repeated queries; None when QUERY_CACHE_MB is 0.
+    pub cache: Option<Arc<ResponseCache>>,
+}
+
+impl HttpState {
+    pub fn new(app: AppState, schema: AppSchema) -> Self {
+        let cache = ResponseCache::new(app.config.query_cache_mb.saturating_mul(1024 * 1024));
+        Self {
+            app,
+            schema,
+            cache: cache.map(Arc::new),
+        }
+    }
 }
 
 pub fn router(state: HttpState) -> Router {

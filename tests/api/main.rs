@@ -17,6 +17,7 @@ mod limits;
 mod live;
 mod n_plus_one;
 mod partners;
+mod query_cache;
 mod redis_process;
 mod schema;
 mod transport;
