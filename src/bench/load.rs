@@ -91,7 +91,5 @@ pub async fn run(url: &str, body: Value, connections: usize, duration: Duration)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }

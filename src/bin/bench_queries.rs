@@ -4,9 +4,10 @@
 //! 2,000 memberships, 5,000 commitments, 20,000 progress reports), starts the real
 //! server on it, and drives two queries over HTTP with 16 concurrent connections
 //! for a fixed time each: the group list and a single group with its commitments'
-//! latest reports. Prints requests/s, p50/p99 latency and SQL statements per
-//! request, on SQLite and, when a PostgreSQL URL is given (or TEST_DATABASE_URL
-//! is set), on PostgreSQL too.
+//! latest reports, first with the answer cache off (every request runs in full),
+//! then with it on (the default). Prints requests/s, p50/p99 latency and SQL
+//! statements per request, on SQLite and, when a PostgreSQL URL is given (or
+//! TEST_DATABASE_URL is set), on PostgreSQL too.
 use std::time::Duration;
 
 use clap::Parser;
@@ -66,65 +67,70 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
-    let config = Config {
-        database_url: Some(SecretUrl::new(database.url.clone())),
-        database_max_connections: 16,
-        bind_addr: "127.0.0.1:0".parse()?,
-        ..Config::default()
-    };
-    let app = Application::build(config).await?;
+    let setup = Application::build(config(database, 0)?).await?;
     let started = std::time::Instant::now();
-    let group_id = dataset::build(&app.state().db, dataset::Size::ISSUE).await?;
+    let group_id = dataset::build(&setup.state().db, dataset::Size::ISSUE).await?;
+    drop(setup);
     println!(
         "\n{}: data set built in {:.1} s",
         database.backend(),
         started.elapsed().as_secs_f64()
     );
-
-    let url = format!("http://{}/graphql", app.local_addr());
-    let metrics = app.state().metrics.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
-
-    let queries = [
-        (
-            "group list (20 groups x 20 members + 50 commitments)",
-            json!({ "query": GROUP_LIST }),
-        ),
-        (
-            "single group (50 commitments + latest report)",
-            json!({ "query": SINGLE_GROUP, "variables": { "id": encode(NodeKind::ActionGroup, group_id) } }),
-        ),
-    ];
     println!(
         "{:<52} {:>9} {:>9} {:>9} {:>10} {:>7}",
         "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
     );
-    for (name, body) in queries {
-        // Warm up caches and connections.
-        load::run(&url, body.clone(), args.connections, Duration::from_secs(1)).await;
-        let before = metrics.statements();
-        let report = load::run(
-            &url,
-            body,
-            args.connections,
-            Duration::from_secs(args.seconds),
-        )
-        .await;
-        let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
-        println!(
-            "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
-            name,
-            report.per_second(),
-            report.percentile(0.50).as_secs_f64() * 1000.0,
-            report.percentile(0.99).as_secs_f64() * 1000.0,
-            statements,
-            report.errors,
-        );
+    // Without the answer cache every request runs in full; with it (the default),
+    // a repeated query costs one statement while nothing is written.
+    for (label, cache_mb) in [("no cache", 0), ("answer cache", 64)] {
+        let app = Application::build(config(database, cache_mb)?).await?;
+        let url = format!("http://{}/graphql", app.local_addr());
+        let metrics = app.state().metrics.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        let queries = [
+            ("group list", json!({ "query": GROUP_LIST })),
+            (
+                "single group",
+                json!({ "query": SINGLE_GROUP, "variables": { "id": encode(NodeKind::ActionGroup, group_id) } }),
+            ),
+        ];
+        for (name, body) in queries {
+            // Warm up caches and connections.
+            load::run(&url, body.clone(), args.connections, Duration::from_secs(1)).await;
+            let before = metrics.statements();
+            let report = load::run(
+                &url,
+                body,
+                args.connections,
+                Duration::from_secs(args.seconds),
+            )
+            .await;
+            let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
+            println!(
+                "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
+                format!("{name}, {label}"),
+                report.per_second(),
+                report.percentile(0.50).as_secs_f64() * 1000.0,
+                report.percentile(0.99).as_secs_f64() * 1000.0,
+                statements,
+                report.errors,
+            );
+        }
+        let _ = stop.send(());
+        let _ = server.await;
     }
-    let _ = stop.send(());
-    let _ = server.await;
     Ok(())
+}
+
+fn config(database: &BenchDatabase, query_cache_mb: u64) -> anyhow::Result<Config> {
+    Ok(Config {
+        database_url: Some(SecretUrl::new(database.url.clone())),
+        database_max_connections: 16,
+        bind_addr: "127.0.0.1:0".parse()?,
+        query_cache_mb,
+        ..Config::default()
+    })
 }
