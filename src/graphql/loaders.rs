@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    action_group_members, action_groups, coalition_partners, coalitions, commitments, partners,
-    progress_reports, thematic_areas, users, work_plan_items, work_plans,
+    action_group_members, action_groups, coalition_partners, coalitions, commitments, events,
+    partners, progress_reports, thematic_areas, users, work_plan_items, work_plans,
 };
 use sea_orm::DatabaseConnection;
 
@@ -112,6 +112,8 @@ id_loader!(/// A commitment by id (unfiltered: callers check visibility).
     CommitmentKey => commitments::Model, |db, viewer, ids| lookup::by_ids::<commitments::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A progress report by id (unfiltered: callers check visibility).
     ProgressReportKey => progress_reports::Model, |db, viewer, ids| lookup::by_ids::<progress_reports::Entity>(db, &ids, |r| r.id));
+id_loader!(/// An event by id (unfiltered: callers reach it through something they may see).
+    EventKey => events::Model, |db, viewer, ids| lookup::by_ids::<events::Entity>(db, &ids, |r| r.id));
 id_loader!(/// The thematic areas of a coalition.
     ThematicAreasOf => Vec<thematic_areas::Model>, |db, viewer, ids| coalition_service::thematic_areas_of(db, &ids));
 id_loader!(/// The coalition memberships of a partner.

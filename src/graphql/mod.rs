@@ -6,6 +6,7 @@ pub mod context;
 pub mod ids;
 pub mod inputs;
 pub mod limits;
+pub mod live;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

@@ -1,11 +1,13 @@
 //! The root Subscription: live streams, each authorized exactly like the
 //! matching query, each resumable from a cursor with nothing lost or repeated.
+//! Each resolver runs in two phases (see `live`): opening authorizes and hands
+//! over the event source; delivering turns one event into the field's value.
 use async_graphql::{Context, Subscription, ID};
-use futures_util::{Stream, StreamExt};
 
 use super::{
     access,
     context::ContextExt,
+    live::{self, LiveItems, LivePhase},
     types::{Commitment, Event, Notification},
 };
 use crate::{
@@ -13,7 +15,7 @@ use crate::{
     error::AppError,
     events::{self, Stream as EventStream},
     pagination::Cursor,
-    services::{commitments as commitment_service, notifications as notification_service},
+    services::notifications as notification_service,
 };
 
 #[derive(Default)]
@@ -35,7 +37,15 @@ impl Subscription {
         ctx: &Context<'_>,
         action_group_id: ID,
         after: Option<String>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Event>>> {
+    ) -> async_graphql::Result<LiveItems<Event>> {
+        let phase = LivePhase::of(ctx)?;
+        if let Some(event) = phase.delivered() {
+            return Ok(live::item(
+                event
+                    .map(|event| Event(event.as_ref().clone()))
+                    .map_err(Into::into),
+            ));
+        }
         let actor = policy::authenticated(ctx.viewer())?;
         let group = access::action_group(ctx, "actionGroupId", &action_group_id).await?;
         if !policy::read_group_internals(Some(actor), group.id) {
@@ -45,57 +55,40 @@ impl Subscription {
         }
         let after = after_sequence(after.as_deref())?;
         let app = ctx.app()?;
-        let live = events::follow(
+        phase.keep(events::follow(
             app.db.clone(),
             app.bus.hub().clone(),
             EventStream::ActionGroup(group.id),
             after,
-        );
-        Ok(live.map(|event| {
-            Ok(Event(
-                event.map_err(async_graphql::Error::from)?.as_ref().clone(),
-            ))
-        }))
+        ))
     }
 
-    /// The commitment each time it changes (from now on), while you may see it.
+    /// The commitment each time it changes (from now on), while you may see it:
+    /// losing sight of it ends the subscription, with the error.
     async fn commitment_updated(
         &self,
         ctx: &Context<'_>,
         commitment_id: ID,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Commitment>>> {
-        let commitment = access::commitment(ctx, "commitmentId", &commitment_id).await?;
+    ) -> async_graphql::Result<LiveItems<Commitment>> {
+        let phase = LivePhase::of(ctx)?;
+        let delivered = phase.delivered();
+        if let Some(Err(error)) = delivered {
+            return Ok(live::item(Err(error.into())));
+        }
+        // Opening, or an event to deliver: either way the commitment as it is
+        // now, if the viewer may still see it.
+        let commitment = access::commitment(ctx, "commitmentId", &commitment_id).await;
+        if delivered.is_some() {
+            return Ok(live::item(commitment.map(Commitment)));
+        }
+        let commitment = commitment?;
         let app = ctx.app()?;
-        let db = app.db.clone();
-        let viewer = ctx.viewer().cloned();
-        let live = events::follow(
-            db.clone(),
+        phase.keep(events::follow(
+            app.db.clone(),
             app.bus.hub().clone(),
             EventStream::Commitment(commitment.id),
             None,
-        );
-        Ok(live
-            // Boxed: `then` keeps its pending future inline, and this one is a query.
-            .then(move |event| {
-                let db = db.clone();
-                let viewer = viewer.clone();
-                Box::pin(async move {
-                    event?;
-                    let current = commitment_service::find(&db, commitment.id).await?;
-                    if !policy::read_commitment(viewer.as_ref(), &current) {
-                        return Err(AppError::NotFound("commitment"));
-                    }
-                    Ok(current)
-                })
-            })
-            // Losing sight of it ends the subscription, with the error.
-            .scan(false, |ended, result| {
-                let item = (!*ended).then_some(());
-                *ended |= result.is_err();
-                std::future::ready(
-                    item.map(|()| result.map(Commitment).map_err(async_graphql::Error::from)),
-                )
-            }))
+        ))
     }
 
     /// Your notifications as they come; with `after` (a notification event's
@@ -104,27 +97,28 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Notification>>> {
+    ) -> async_graphql::Result<LiveItems<Notification>> {
+        let phase = LivePhase::of(ctx)?;
         let actor = policy::authenticated(ctx.viewer())?;
-        let after = after_sequence(after.as_deref())?;
         let app = ctx.app()?;
-        let db = app.db.clone();
-        let live = events::follow(
-            db.clone(),
+        if let Some(event) = phase.delivered() {
+            let notification = match event {
+                Ok(event) => notification_service::by_event_ids(&app.db, &[event.id])
+                    .await
+                    .map(|mut found| found.remove(&event.id))
+                    .and_then(|found| found.ok_or(AppError::NotFound("notification"))),
+                Err(error) => Err(error),
+            };
+            return Ok(live::item(
+                notification.map(Notification).map_err(Into::into),
+            ));
+        }
+        let after = after_sequence(after.as_deref())?;
+        phase.keep(events::follow(
+            app.db.clone(),
             app.bus.hub().clone(),
             EventStream::User(actor.user_id),
             after,
-        );
-        Ok(live.then(move |event| {
-            let db = db.clone();
-            Box::pin(async move {
-                let event = event?;
-                let mut found = notification_service::by_event_ids(&db, &[event.id]).await?;
-                found
-                    .remove(&event.id)
-                    .map(Notification)
-                    .ok_or(AppError::NotFound("notification").into())
-            })
-        }))
+        ))
     }
 }

@@ -1,30 +1,21 @@
 //! One WebSocket connection: the protocol's state machine.
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
-use async_graphql::{dataloader::DataLoader, Variables};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use futures_util::{stream::BoxStream, SinkExt, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use tokio::time::{interval, sleep, timeout, MissedTickBehavior};
 use tokio_stream::StreamMap;
 
-use super::protocol::{close, ClientMessage, ServerMessage, SubscribePayload};
-use crate::{
-    auth::Actor,
-    graphql::{
-        context::{ClientAddr, Viewer},
-        limits::check_aliases,
-        loaders::DbLoader,
-    },
-    http::HttpState,
-    services::accounts,
+use super::{
+    operation::{Executor, Responses},
+    protocol::{close, ClientMessage, ServerMessage},
 };
+use crate::{auth::Actor, http::HttpState, services::accounts};
 
 /// A client that does not take a message within this time is too slow: closed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most subscriptions one connection may hold.
 const MAX_SUBSCRIPTIONS: usize = 100;
-
-type Responses = BoxStream<'static, Option<async_graphql::Response>>;
 
 enum Next {
     Continue,
@@ -34,8 +25,8 @@ enum Next {
 struct Connection {
     state: HttpState,
     client: IpAddr,
-    actor: Option<Actor>,
-    initialised: bool,
+    /// Set by `connection_init`: runs the operations, as the signed-in user if any.
+    executor: Option<Arc<Executor>>,
     subscriptions: StreamMap<String, Responses>,
 }
 
@@ -45,8 +36,7 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
     let mut connection = Connection {
         state,
         client,
-        actor: None,
-        initialised: false,
+        executor: None,
         subscriptions: StreamMap::new(),
     };
     let init_deadline = sleep(config.ws_init_timeout());
@@ -56,7 +46,7 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
 
     let outcome = loop {
         tokio::select! {
-            () = &mut init_deadline, if !connection.initialised => {
+            () = &mut init_deadline, if connection.executor.is_none() => {
                 break Next::Close(close::INIT_TIMEOUT, "Connection initialisation timeout".into());
             }
             frame = source.next() => {
@@ -80,14 +70,17 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
                         send(&mut sink, &ServerMessage::Error { id: &id, payload: &response.errors }).await
                     }
                     Some(response) => send(&mut sink, &ServerMessage::Next { id: &id, payload: response }).await,
-                    None => send(&mut sink, &ServerMessage::Complete { id: &id }).await,
+                    None => {
+                        connection.subscriptions.remove(&id);
+                        send(&mut sink, &ServerMessage::Complete { id: &id }).await
+                    }
                 };
                 if !sent {
                     break Next::Continue;
                 }
             }
-            _ = session_check.tick(), if connection.actor.is_some() => {
-                let session_id = connection.actor.as_ref().map_or(0, |a| a.session_id);
+            _ = session_check.tick(), if connection.actor().is_some() => {
+                let session_id = connection.actor().map_or(0, |a| a.session_id);
                 let db = connection.state.app.db.clone();
                 // A failed check keeps the connection: only a known-ended session closes it.
                 if !Box::pin(accounts::session_is_live(&db, session_id)).await.unwrap_or(true) {
@@ -138,16 +131,20 @@ impl Connection {
         };
         match message {
             ClientMessage::ConnectionInit { payload } => {
-                if self.initialised {
+                if self.executor.is_some() {
                     return Next::Close(
                         close::TOO_MANY_INITS,
                         "Too many initialisation requests".into(),
                     );
                 }
                 match authenticate(&self.state.app.db, payload).await {
-                    Ok(actor) => {
-                        self.actor = actor;
-                        self.initialised = true;
+                    Ok(viewer) => {
+                        self.executor = Some(Arc::new(Executor {
+                            schema: self.state.schema.clone(),
+                            db: self.state.app.db.clone(),
+                            viewer,
+                            client: self.client,
+                        }));
                         if !send(sink, &ServerMessage::ConnectionAck).await {
                             return Next::Close(close::BAD_REQUEST, "send failed".into());
                         }
@@ -162,9 +159,9 @@ impl Connection {
             }
             ClientMessage::Pong { .. } => Next::Continue,
             ClientMessage::Subscribe { id, payload } => {
-                if !self.initialised {
+                let Some(executor) = &self.executor else {
                     return Next::Close(close::UNAUTHORIZED, "Unauthorized".into());
-                }
+                };
                 if self.subscriptions.contains_key(&id) {
                     return Next::Close(
                         close::SUBSCRIBER_EXISTS,
@@ -174,7 +171,7 @@ impl Connection {
                 if self.subscriptions.len() >= MAX_SUBSCRIPTIONS || id.len() > 128 {
                     return Next::Close(close::BAD_REQUEST, "too many subscriptions".into());
                 }
-                let responses = self.execute(payload);
+                let responses = executor.start(payload);
                 self.subscriptions.insert(id, responses);
                 Next::Continue
             }
@@ -211,37 +208,7 @@ async fn authenticate(
 }
 
 impl Connection {
-    fn execute(&self, payload: SubscribePayload) -> Responses {
-        let mut request = async_graphql::Request::new(payload.query);
-        if let Some(variables) = payload.variables {
-            request = request.variables(Variables::from_json(variables));
-        }
-        if let Some(name) = payload.operation_name {
-            request = request.operation_name(name);
-        }
-        if let Ok(document) = request.parsed_query() {
-            if let Err(error) = check_aliases(document) {
-                let response = async_graphql::Response::from_errors(vec![error]);
-                return futures_util::stream::iter([Some(response), None]).boxed();
-            }
-        }
-        let db = self.state.app.db.clone();
-        let loaders = Arc::new(DataLoader::new(
-            DbLoader::new(db, self.actor.clone()),
-            tokio::spawn,
-        ));
-        let request = request
-            .data(Viewer(self.actor.clone()))
-            .data(ClientAddr(self.client))
-            .data(loaders);
-        self.state
-            .schema
-            .execute_stream(request)
-            .map(|mut response| {
-                crate::http::label_uncoded_errors(&mut response);
-                Some(response)
-            })
-            .chain(futures_util::stream::once(async { None }))
-            .boxed()
+    fn actor(&self) -> Option<&Actor> {
+        self.executor.as_ref().and_then(|e| e.viewer.as_ref())
     }
 }

@@ -2,7 +2,11 @@
 //! protocol (the `graphql-ws` client library), implemented here because the
 //! close codes clients rely on (4401, 4403, 4408, 4409, 4429) must be exact.
 mod connection;
+mod operation;
 mod protocol;
+
+pub use operation::{Executor, Responses};
+pub use protocol::SubscribePayload;
 
 use std::net::SocketAddr;
 

@@ -233,6 +233,94 @@ async fn commitment_updated_delivers_the_commitment_as_it_changes() {
 }
 
 #[tokio::test]
+async fn losing_sight_of_a_commitment_ends_its_subscription_with_not_found() {
+    let w = world(spawn_app().await).await;
+    let mut anonymous = WsClient::ready(&w.app, None).await;
+    anonymous
+        .subscribe(
+            "c",
+            "subscription($c: ID!) { commitmentUpdated(commitmentId: $c) { progress } }",
+            json!({ "c": w.commitment }),
+        )
+        .await;
+    let mut progress = 0;
+    loop {
+        progress += 1;
+        report(&w, progress).await;
+        if let Some(Received::Message(m)) = anonymous.try_receive(Duration::from_millis(200)).await
+        {
+            assert_eq!(m["type"], "next", "{m:#}");
+            break;
+        }
+        assert!(progress < 50, "no update arrived");
+    }
+    // The commitment becomes internal to its group: the public loses sight of it.
+    w.app
+        .ok(
+            Some(&w.lead.token),
+            "mutation($c: ID!) { updateCommitment(input: {commitmentId: $c, visibility: GROUP}) { commitment { visibility } } }",
+            json!({ "c": w.commitment }),
+        )
+        .await;
+    let ended = loop {
+        match anonymous.receive().await {
+            // Updates made before the change may still be on their way.
+            Received::Message(m) if m["type"] == "next" => continue,
+            other => break other,
+        }
+    };
+    match ended {
+        Received::Message(m) => {
+            assert_eq!(m["type"], "error", "{m:#}");
+            assert_eq!(m["id"], "c");
+            assert_eq!(m["payload"][0]["extensions"]["code"], "NOT_FOUND");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Ended: later changes are not delivered.
+    report(&w, 99).await;
+    assert_eq!(
+        anonymous.try_receive(Duration::from_millis(500)).await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_has_one_root_field_and_queries_are_answered_then_completed() {
+    let w = world(spawn_app().await).await;
+    let mut client = WsClient::ready(&w.app, Some(&w.lead.token)).await;
+    client
+        .subscribe(
+            "two",
+            "subscription($g: ID!) { a: actionGroupEvents(actionGroupId: $g) { sequence } b: myNotifications { reason } }",
+            json!({ "g": w.group }),
+        )
+        .await;
+    match client.receive().await {
+        Received::Message(m) => {
+            assert_eq!(m["type"], "error", "{m:#}");
+            assert_eq!(m["payload"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        }
+        other => panic!("{other:?}"),
+    }
+    client.subscribe("q", "{ me { email } }", Value::Null).await;
+    assert_eq!(
+        client.next_data("q").await,
+        json!({ "me": { "email": "admin@ilo.example" } })
+    );
+    assert_eq!(
+        client.receive().await,
+        Received::Message(json!({ "type": "complete", "id": "q" }))
+    );
+    // The id is free again once complete.
+    client.subscribe("q", "{ me { email } }", Value::Null).await;
+    assert_eq!(
+        client.next_data("q").await["me"]["email"],
+        "admin@ilo.example"
+    );
+}
+
+#[tokio::test]
 async fn notifications_arrive_live_are_listed_and_marked_read() {
     let w = world(spawn_app().await).await;
     let secretariat = w

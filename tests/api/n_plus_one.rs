@@ -87,6 +87,13 @@ async fn run(app: &TestApp, group: &str) -> (u64, Value) {
     (app.statements() - before, data)
 }
 
+/// Statements run by one request of the admin (session lookup included).
+async fn as_admin(app: &TestApp, query: &str) -> (u64, Value) {
+    let before = app.statements();
+    let data = app.ok(Some(&app.admin_token), query, Value::Null).await;
+    (app.statements() - before, data)
+}
+
 /// `groups` groups, each with `size` member partners and `size` commitments with two reports each.
 async fn groups_world(groups: usize, size: usize) -> (TestApp, Vec<String>) {
     let app = spawn_app().await;
@@ -172,4 +179,28 @@ async fn a_group_with_commitments_and_latest_reports_runs_the_same_statements_fo
     // data revision, session + scope, group, commitments page, count, partners,
     // latest reports, users
     assert!(many <= 11, "{many} statements");
+}
+
+const MY_NOTIFICATIONS: &str =
+    "{ me { notifications(first: 50) { totalCount nodes { reason event { kind sequence } } } } }";
+
+#[tokio::test]
+async fn listing_notifications_with_their_events_runs_the_same_statements_for_5_or_50() {
+    // Every report submitted notifies the secretariat and admins: 10 or 100 here.
+    let (small, _) = groups_world(1, 5).await;
+    let (large, _) = groups_world(1, 50).await;
+    let (few, data) = as_admin(&small, MY_NOTIFICATIONS).await;
+    assert_eq!(
+        data["me"]["notifications"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    let (many, data) = as_admin(&large, MY_NOTIFICATIONS).await;
+    let nodes = data["me"]["notifications"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 50);
+    assert_eq!(nodes[49]["reason"], "report_submitted");
+    assert_eq!(nodes[49]["event"]["kind"], "commitment.progress_reported");
+    assert_eq!(few, many, "statements grew with the page size");
 }

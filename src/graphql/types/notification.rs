@@ -8,6 +8,7 @@ use crate::{
     graphql::{
         context::ContextExt,
         ids::{encode, NodeKind},
+        loaders::EventKey,
     },
 };
 
@@ -22,12 +23,7 @@ impl Notification {
 
     /// What happened (an event of your own feed).
     async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Event> {
-        use entity::events;
-        use sea_orm::EntityTrait;
-        let event = events::Entity::find_by_id(self.0.event_id)
-            .one(&ctx.app()?.db)
-            .await
-            .map_err(AppError::from)?;
+        let event = ctx.loaders()?.load_one(EventKey(self.0.event_id)).await?;
         Ok(Event(event.ok_or(AppError::NotFound("event"))?))
     }
 
