@@ -5,10 +5,17 @@
 //! server on it, and drives two queries over HTTP with 16 concurrent connections
 //! for a fixed time each: the group list and a single group with its commitments'
 //! latest reports, first with the answer cache off (every request runs in full),
-//! then with it on (the default). Prints requests/s, p50/p99 latency and SQL
+//! then with it on (the default), then with it on while another client writes
+//! `--writes` times a second (each write makes every kept answer stale). Prints requests/s, p50/p99 latency and SQL
 //! statements per request, on SQLite and, when a PostgreSQL URL is given (or
 //! TEST_DATABASE_URL is set), on PostgreSQL too.
-use std::time::Duration;
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use clap::Parser;
 use coalition::{
@@ -33,6 +40,10 @@ struct Args {
     /// A PostgreSQL URL to create the benchmark database from (default: TEST_DATABASE_URL).
     #[arg(long, env = "TEST_DATABASE_URL")]
     postgres: Option<String>,
+    /// Writes per second during the last run (each one a committed change to a
+    /// commitment of the measured group, from another connection).
+    #[arg(long, default_value_t = 10)]
+    writes: u64,
     /// Skip the SQLite run.
     #[arg(long)]
     postgres_only: bool,
@@ -82,7 +93,13 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
     );
     // Without the answer cache every request runs in full; with it (the default),
     // a repeated query costs one statement while nothing is written.
-    for (label, cache_mb) in [("no cache", 0), ("answer cache", 64)] {
+    let with_writes = format!("answer cache, {} writes/s", args.writes);
+    let runs = [
+        ("no cache", 0, 0),
+        ("answer cache", 64, 0),
+        (with_writes.as_str(), 64, args.writes),
+    ];
+    for (label, cache_mb, writes) in runs {
         let app = Application::build(config(database, cache_mb)?).await?;
         let url = format!("http://{}/graphql", app.local_addr());
         let metrics = app.state().metrics.clone();
@@ -97,6 +114,15 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
                 json!({ "query": SINGLE_GROUP, "variables": { "id": encode(NodeKind::ActionGroup, group_id) } }),
             ),
         ];
+        let written = Arc::new(AtomicU64::new(0));
+        let writer = (writes > 0).then(|| {
+            tokio::spawn(write_steadily(
+                database.url.clone(),
+                group_id,
+                writes,
+                written.clone(),
+            ))
+        });
         for (name, body) in queries {
             // Warm up caches and connections.
             load::run(&url, body.clone(), args.connections, Duration::from_secs(1)).await;
@@ -119,10 +145,44 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
                 report.errors,
             );
         }
+        if let Some(writer) = writer {
+            if writer.is_finished() {
+                // It only stops by failing: say why.
+                writer.await??;
+            } else {
+                writer.abort();
+            }
+            println!(
+                "  ({} writes committed during the two runs above, warm-ups included)",
+                written.load(Ordering::Relaxed)
+            );
+        }
         let _ = stop.send(());
         let _ = server.await;
     }
     Ok(())
+}
+
+/// Commits `per_second` changes a second to a commitment of the group, from a
+/// connection of its own (as another node would), until aborted.
+async fn write_steadily(
+    url: String,
+    group_id: i64,
+    per_second: u64,
+    written: Arc<AtomicU64>,
+) -> anyhow::Result<()> {
+    use sea_orm::ConnectionTrait;
+    let db = sea_orm::Database::connect(url).await?;
+    let mut tick = tokio::time::interval(Duration::from_secs(1) / per_second as u32);
+    let change = format!(
+        "UPDATE commitments SET progress = (progress + 1) % 101 \
+         WHERE id = (SELECT MIN(id) FROM commitments WHERE action_group_id = {group_id})"
+    );
+    loop {
+        tick.tick().await;
+        db.execute_unprepared(&change).await?;
+        written.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 fn config(database: &BenchDatabase, query_cache_mb: u64) -> anyhow::Result<Config> {

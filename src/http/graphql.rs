@@ -18,7 +18,7 @@ use axum::{
 use chrono::Utc;
 
 use super::{
-    response_cache::{CacheKey, MAX_CACHED_REQUEST_BYTES},
+    response_cache::{CacheKey, Lookup, MAX_CACHED_REQUEST_BYTES},
     responses::graphql_error,
     HttpState,
 };
@@ -110,24 +110,7 @@ pub async fn execute(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let cache = cache.map(|(cache, revision)| {
-        let viewer = viewer.as_ref().map(|actor| actor.user_id);
-        let key = CacheKey::new(viewer, Utc::now().date_naive(), body.clone());
-        (cache, revision, key)
-    });
-    if let Some((cache, revision, key)) = &cache {
-        let kept = cache.get(key, *revision);
-        state.app.metrics.record_cache_lookup(kept.is_some());
-        if let Some(kept) = kept {
-            state
-                .app
-                .metrics
-                .record_request(kind, true, started.elapsed());
-            return json_response(kept, Some("hit"));
-        }
-    }
     let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
-
     if let Err(error) = limits {
         let mut response = async_graphql::Response::from_errors(vec![error]);
         label_uncoded_errors(&mut response);
@@ -137,6 +120,57 @@ pub async fn execute(
             .record_request(kind, false, started.elapsed());
         return GraphQLResponse::from(response).into_response();
     }
+    let Some((cache, revision)) = cache else {
+        let response = run(&state, request, viewer, client).await;
+        state
+            .app
+            .metrics
+            .record_request(kind, response.is_ok(), started.elapsed());
+        return GraphQLResponse::from(response).into_response();
+    };
+    let key = CacheKey::new(
+        viewer.as_ref().map(|actor| actor.user_id),
+        Utc::now().date_naive(),
+        body.clone(),
+    );
+    let lookup = cache
+        .get_or_compute(key, revision, || async {
+            let response = run(&state, request, viewer, client).await;
+            if !response.errors.is_empty() {
+                return Err(response);
+            }
+            serde_json::to_vec(&response)
+                .map(Bytes::from)
+                .map_err(|_| response)
+        })
+        .await;
+    let metrics = &state.app.metrics;
+    match lookup {
+        Lookup::Hit(answer) => {
+            metrics.record_cache_lookup(true);
+            metrics.record_request(kind, true, started.elapsed());
+            json_response(answer, Some("hit"))
+        }
+        Lookup::Miss(answer) => {
+            metrics.record_cache_lookup(false);
+            metrics.record_request(kind, true, started.elapsed());
+            json_response(answer, Some("miss"))
+        }
+        Lookup::Uncached(response) => {
+            metrics.record_cache_lookup(false);
+            metrics.record_request(kind, false, started.elapsed());
+            GraphQLResponse::from(response).into_response()
+        }
+    }
+}
+
+/// Executes an operation for `viewer`, its nested fields batched by loaders.
+async fn run(
+    state: &HttpState,
+    request: async_graphql::Request,
+    viewer: Option<Actor>,
+    client: IpAddr,
+) -> async_graphql::Response {
     let batches = BatchScope::default();
     let loaders = Arc::new(DataLoader::new(
         DbLoader::new(state.app.db.clone(), viewer.clone()),
@@ -148,22 +182,7 @@ pub async fn execute(
         .data(loaders);
     let mut response = batches.run(state.schema.execute(request)).await;
     label_uncoded_errors(&mut response);
-
-    state
-        .app
-        .metrics
-        .record_request(kind, response.is_ok(), started.elapsed());
-    match cache {
-        Some((cache, revision, key)) if response.errors.is_empty() => {
-            let Ok(body) = serde_json::to_vec(&response) else {
-                return GraphQLResponse::from(response).into_response();
-            };
-            let body = Bytes::from(body);
-            cache.insert(key, revision, body.clone());
-            json_response(body, Some("miss"))
-        }
-        _ => GraphQLResponse::from(response).into_response(),
-    }
+    response
 }
 
 /// The data revision, or None (and no caching) if it cannot be read now.

@@ -10,11 +10,20 @@
 //! and memberships are data, covered by the revision), today's date (overdue
 //! commitments), and the request as sent (document, variables, operation name).
 //! Only answers without errors are kept.
-use std::sync::Arc;
+//!
+//! Identical requests that arrive together while their answer is being
+//! computed (just after a write, or at start) wait for that one computation
+//! instead of each running the query: a write does not set off a stampede.
+use std::{
+    collections::HashMap,
+    future::Future,
+    sync::{Arc, Mutex},
+};
 
 use axum::body::Bytes;
 use chrono::NaiveDate;
 use moka::sync::Cache;
+use tokio::sync::OnceCell;
 
 /// Requests larger than this are not kept (their key would cost too much).
 pub const MAX_CACHED_REQUEST_BYTES: usize = 16 * 1024;
@@ -46,8 +55,24 @@ struct Entry {
     response: Bytes,
 }
 
+/// An answer being computed: `Some` once computed and keepable, `None` if it
+/// could not be kept (it had errors).
+type Computation = Arc<OnceCell<Option<Bytes>>>;
+
 pub struct ResponseCache {
     entries: Cache<CacheKey, Arc<Entry>>,
+    /// Answers being computed now, by key and the revision they are computed at.
+    in_flight: Mutex<HashMap<(CacheKey, i64), Computation>>,
+}
+
+/// Where an answer came from.
+pub enum Lookup<T> {
+    /// Kept, or computed by an identical request at the same revision.
+    Hit(Bytes),
+    /// Computed by this request, and now kept.
+    Miss(Bytes),
+    /// Computed by this request, and not kept (it had errors).
+    Uncached(T),
 }
 
 impl ResponseCache {
@@ -63,7 +88,72 @@ impl ResponseCache {
                 u32::try_from(bytes).unwrap_or(u32::MAX)
             })
             .build();
-        Some(Self { entries })
+        Some(Self {
+            entries,
+            in_flight: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The answer for `key` at `revision`: kept, or computed once by `compute`
+    /// (`Ok`: serialized and keepable; `Err`: an answer not to keep) for all the
+    /// identical requests that ask while it runs.
+    pub async fn get_or_compute<T, F, Fut>(
+        &self,
+        key: CacheKey,
+        revision: i64,
+        compute: F,
+    ) -> Lookup<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Bytes, T>>,
+    {
+        if let Some(kept) = self.get(&key, revision) {
+            return Lookup::Hit(kept);
+        }
+        let slot = (key, revision);
+        let computation = InFlight::join(&self.in_flight, &slot);
+        let mut compute = Some(compute);
+        let mut uncached = None;
+        let mut computed_here = false;
+        let shared = computation
+            .cell()
+            .get_or_init(|| {
+                // Run only by the request that computes (if it is cancelled,
+                // one of those waiting takes over with its own).
+                let compute = compute.take();
+                computed_here = true;
+                async {
+                    let compute = compute?;
+                    match compute().await {
+                        Ok(answer) => Some(answer),
+                        Err(answer) => {
+                            uncached = Some(answer);
+                            None
+                        }
+                    }
+                }
+            })
+            .await
+            .clone();
+        drop(computation);
+        match (shared, uncached, compute) {
+            (_, Some(answer), _) => Lookup::Uncached(answer),
+            (Some(answer), None, _) if computed_here => {
+                self.insert(slot.0, revision, answer.clone());
+                Lookup::Miss(answer)
+            }
+            (Some(answer), None, _) => Lookup::Hit(answer),
+            // The shared answer had errors, which may be another viewer's
+            // doing (a rate limit): compute this one's own.
+            (None, None, Some(compute)) => match compute().await {
+                Ok(answer) => {
+                    self.insert(slot.0, revision, answer.clone());
+                    Lookup::Miss(answer)
+                }
+                Err(answer) => Lookup::Uncached(answer),
+            },
+            (None, None, None) => unreachable!("the computing request has its answer"),
+        }
     }
 
     /// The answer kept for `key`, if it was computed at `revision`.
@@ -84,6 +174,49 @@ impl ResponseCache {
         }
         self.entries
             .insert(key, Arc::new(Entry { revision, response }));
+    }
+}
+
+/// One request's part in an answer being computed. Forgets the computation
+/// when the last request taking part is done or gone, so none is left behind
+/// by a cancelled request.
+struct InFlight<'a> {
+    in_flight: &'a Mutex<HashMap<(CacheKey, i64), Computation>>,
+    slot: &'a (CacheKey, i64),
+    computation: Option<Computation>,
+}
+
+impl<'a> InFlight<'a> {
+    fn join(
+        in_flight: &'a Mutex<HashMap<(CacheKey, i64), Computation>>,
+        slot: &'a (CacheKey, i64),
+    ) -> Self {
+        let mut map = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let computation = map.entry(slot.clone()).or_default().clone();
+        Self {
+            in_flight,
+            slot,
+            computation: Some(computation),
+        }
+    }
+
+    fn cell(&self) -> &OnceCell<Option<Bytes>> {
+        self.computation.as_deref().expect("held until dropped")
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut map = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        // Released under the lock, like every other reference but the map's:
+        // a count of one then means nobody else takes part.
+        drop(self.computation.take());
+        if map
+            .get(self.slot)
+            .is_some_and(|c| Arc::strong_count(c) == 1)
+        {
+            map.remove(self.slot);
+        }
     }
 }
 
@@ -122,6 +255,102 @@ mod tests {
             Bytes::from_static(b"{a}"),
         );
         assert!(cache.get(&tomorrow, 7).is_none());
+    }
+
+    /// A computation that counts its runs and takes a while.
+    async fn slow(
+        runs: &std::sync::atomic::AtomicUsize,
+        answer: Result<&'static str, &'static str>,
+    ) -> Result<Bytes, &'static str> {
+        runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        answer.map(|a| Bytes::from_static(a.as_bytes()))
+    }
+
+    #[tokio::test]
+    async fn identical_requests_arriving_together_share_one_computation() {
+        let cache = ResponseCache::new(1 << 20).unwrap();
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        let lookups = futures_util::future::join_all(
+            (0..10)
+                .map(|_| cache.get_or_compute(key(None, "{a}"), 7, || slow(&runs, Ok("answer")))),
+        )
+        .await;
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        let misses = lookups
+            .iter()
+            .filter(|l| matches!(l, Lookup::Miss(_)))
+            .count();
+        let hits = lookups
+            .iter()
+            .filter(|l| matches!(l, Lookup::Hit(a) if a == "answer"))
+            .count();
+        assert_eq!((misses, hits), (1, 9));
+        assert!(cache.in_flight.lock().unwrap().is_empty());
+        // Kept: the next one is a hit without computing; another revision computes.
+        let next = cache
+            .get_or_compute(key(None, "{a}"), 7, || slow(&runs, Ok("other")))
+            .await;
+        assert!(matches!(next, Lookup::Hit(a) if a == "answer"));
+        let newer = cache
+            .get_or_compute(key(None, "{a}"), 8, || slow(&runs, Ok("newer")))
+            .await;
+        assert!(matches!(newer, Lookup::Miss(a) if a == "newer"));
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn an_answer_with_errors_is_not_shared_or_kept() {
+        let cache = ResponseCache::new(1 << 20).unwrap();
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        let lookups = futures_util::future::join_all(
+            (0..3).map(|_| cache.get_or_compute(key(None, "{a}"), 7, || slow(&runs, Err("error")))),
+        )
+        .await;
+        // Each computed its own: an error may be one viewer's doing.
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3);
+        assert!(lookups
+            .iter()
+            .all(|l| matches!(l, Lookup::Uncached("error"))));
+        assert!(cache.get(&key(None, "{a}"), 7).is_none());
+        assert!(cache.in_flight.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_computation_is_taken_over_and_nothing_is_left_behind() {
+        let cache = Arc::new(ResponseCache::new(1 << 20).unwrap());
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let start = |answer: &'static str| {
+            let (cache, runs) = (cache.clone(), runs.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_compute(key(None, "{a}"), 7, || async move {
+                        slow(&runs, Ok(answer)).await
+                    })
+                    .await
+            })
+        };
+        let first = start("first");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        let second = start("second");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        first.abort();
+        assert!(matches!(second.await.unwrap(), Lookup::Miss(a) if a == "second"));
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert!(cache.in_flight.lock().unwrap().is_empty());
+        // A lone request cancelled mid-computation leaves nothing either.
+        let lone = cache.clone();
+        let runs_lone = runs.clone();
+        let task = tokio::spawn(async move {
+            lone.get_or_compute(key(None, "{b}"), 7, || async move {
+                slow(&runs_lone, Ok("b")).await
+            })
+            .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        task.abort();
+        let _ = task.await;
+        assert!(cache.in_flight.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -257,3 +257,39 @@ async fn every_table_a_query_can_show_bumps_the_data_revision() {
     let after = coalition::db::data_revision(&app.db).await.unwrap();
     assert!(after > before, "{before} -> {after}");
 }
+
+#[tokio::test]
+async fn identical_queries_arriving_together_after_a_write_run_it_once() {
+    let app = spawn_app().await;
+    app.create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    // What one full run of the query costs, beyond the revision read.
+    let before = app.statements();
+    assert_eq!(
+        query(&app, None, DIRECTORY).await.1.as_deref(),
+        Some("miss")
+    );
+    let one_run = app.statements() - before - 1;
+    assert!(one_run >= 2, "a full run reads the page and the count");
+
+    app.create_partner("IOM", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    let before = app.statements();
+    let answers =
+        futures_util::future::join_all((0..16).map(|_| query(&app, None, DIRECTORY))).await;
+
+    for (answer, cache) in &answers {
+        assert_eq!(names(answer), ["ILO", "IOM"]);
+        assert!(matches!(cache.as_deref(), Some("hit" | "miss")));
+    }
+    let misses = answers
+        .iter()
+        .filter(|(_, cache)| cache.as_deref() == Some("miss"))
+        .count();
+    assert_eq!(misses, 1, "one request ran the query; the others shared it");
+    assert_eq!(
+        app.statements() - before,
+        16 + one_run,
+        "16 revision reads and one full run"
+    );
+}
