@@ -140,13 +140,7 @@ async fn subscriptions_are_authorized_like_the_matching_queries() {
     outsider
         .subscribe("1", GROUP_EVENTS, json!({ "g": w.group }))
         .await;
-    match outsider.receive().await {
-        Received::Message(m) => {
-            assert_eq!(m["type"], "error", "{m:#}");
-            assert_eq!(m["payload"][0]["extensions"]["code"], "FORBIDDEN");
-        }
-        other => panic!("{other:?}"),
-    }
+    outsider.expect_error("1", "FORBIDDEN").await;
     let mut anonymous = WsClient::ready(&w.app, None).await;
     anonymous
         .subscribe("1", GROUP_EVENTS, json!({ "g": w.group }))
@@ -196,28 +190,32 @@ impl TestApp {
     }
 }
 
+/// Subscribes (as "c") to `commitmentUpdated` with `fields`; returns its first
+/// `next`. "From now on" has no cursor: the commitment is changed until the
+/// subscription, once set up, sees it.
+async fn follow_commitment(w: &World, client: &mut WsClient, fields: &str) -> Value {
+    let query =
+        format!("subscription($c: ID!) {{ commitmentUpdated(commitmentId: $c) {{ {fields} }} }}");
+    client
+        .subscribe("c", &query, json!({ "c": w.commitment }))
+        .await;
+    let mut progress = 0;
+    loop {
+        progress += 1;
+        report(w, progress).await;
+        if let Some(Received::Message(m)) = client.try_receive(Duration::from_millis(200)).await {
+            assert_eq!(m["type"], "next", "{m:#}");
+            return m;
+        }
+        assert!(progress < 50, "no update arrived");
+    }
+}
+
 #[tokio::test]
 async fn commitment_updated_delivers_the_commitment_as_it_changes() {
     let w = world(spawn_app().await).await;
     let mut client = WsClient::ready(&w.app, None).await;
-    client
-        .subscribe(
-            "c",
-            "subscription($c: ID!) { commitmentUpdated(commitmentId: $c) { progress version } }",
-            json!({ "c": w.commitment }),
-        )
-        .await;
-    // "From now on" has no cursor: change it until the subscription, once set up, sees a change.
-    let mut progress = 0;
-    let first = loop {
-        progress += 1;
-        report(&w, progress).await;
-        if let Some(Received::Message(m)) = client.try_receive(Duration::from_millis(200)).await {
-            break m;
-        }
-        assert!(progress < 50, "no update arrived");
-    };
-    assert_eq!(first["type"], "next", "{first:#}");
+    let first = follow_commitment(&w, &mut client, "progress version").await;
     let seen = first["payload"]["data"]["commitmentUpdated"]["progress"]
         .as_i64()
         .unwrap();
@@ -236,24 +234,7 @@ async fn commitment_updated_delivers_the_commitment_as_it_changes() {
 async fn losing_sight_of_a_commitment_ends_its_subscription_with_not_found() {
     let w = world(spawn_app().await).await;
     let mut anonymous = WsClient::ready(&w.app, None).await;
-    anonymous
-        .subscribe(
-            "c",
-            "subscription($c: ID!) { commitmentUpdated(commitmentId: $c) { progress } }",
-            json!({ "c": w.commitment }),
-        )
-        .await;
-    let mut progress = 0;
-    loop {
-        progress += 1;
-        report(&w, progress).await;
-        if let Some(Received::Message(m)) = anonymous.try_receive(Duration::from_millis(200)).await
-        {
-            assert_eq!(m["type"], "next", "{m:#}");
-            break;
-        }
-        assert!(progress < 50, "no update arrived");
-    }
+    follow_commitment(&w, &mut anonymous, "progress").await;
     // The commitment becomes internal to its group: the public loses sight of it.
     w.app
         .ok(
@@ -296,13 +277,7 @@ async fn a_subscription_has_one_root_field_and_queries_are_answered_then_complet
             json!({ "g": w.group }),
         )
         .await;
-    match client.receive().await {
-        Received::Message(m) => {
-            assert_eq!(m["type"], "error", "{m:#}");
-            assert_eq!(m["payload"][0]["extensions"]["code"], "BAD_USER_INPUT");
-        }
-        other => panic!("{other:?}"),
-    }
+    client.expect_error("two", "BAD_USER_INPUT").await;
     client.subscribe("q", "{ me { email } }", Value::Null).await;
     assert_eq!(
         client.next_data("q").await,

@@ -135,6 +135,16 @@ impl WsClient {
         }
     }
 
+    /// Asserts that the next message is the `error` of `id`, with `code`.
+    pub async fn expect_error(&mut self, id: &str, code: &str) {
+        match self.receive().await {
+            Received::Message(m) if m["type"] == "error" && m["id"] == id => {
+                assert_eq!(m["payload"][0]["extensions"]["code"], code, "{m:#}")
+            }
+            other => panic!("expected the error of {id}, got {other:?}"),
+        }
+    }
+
     pub async fn close_code(&mut self) -> Option<u16> {
         loop {
             if let Received::Closed(code) = self.receive().await {
