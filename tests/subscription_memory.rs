@@ -66,12 +66,12 @@ async fn an_idle_subscription_holds_under_4_kib_of_heap() {
     };
 
     // One connection's executor, shared by its subscriptions.
-    let executor = Arc::new(Executor {
+    let executor = Arc::new(Executor::new(
         schema,
-        db: state.db.clone(),
-        viewer: Some(actor),
-        client: "127.0.0.1".parse().unwrap(),
-    });
+        state.db.clone(),
+        Some(actor),
+        "127.0.0.1".parse().unwrap(),
+    ));
     let start = |executor: &Arc<Executor>| {
         let mut responses = executor.start(SubscribePayload {
             query: "subscription { myNotifications { reason } }".into(),

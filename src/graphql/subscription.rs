@@ -7,6 +7,7 @@ use async_graphql::{Context, Subscription, ID};
 use super::{
     access,
     context::ContextExt,
+    ids::{self, NodeKind},
     live::{self, LiveItems, LivePhase},
     types::{Commitment, Event, Notification},
 };
@@ -20,6 +21,10 @@ use crate::{
 
 #[derive(Default)]
 pub struct Subscription;
+
+fn members_only() -> AppError {
+    AppError::forbidden("only the group's members can follow its activity")
+}
 
 fn after_sequence(after: Option<&str>) -> async_graphql::Result<Option<i64>> {
     Ok(after
@@ -40,18 +45,19 @@ impl Subscription {
     ) -> async_graphql::Result<LiveItems<Event>> {
         let phase = LivePhase::of(ctx)?;
         if let Some(event) = phase.delivered() {
-            return Ok(live::item(
-                event
-                    .map(|event| Event(event.as_ref().clone()))
-                    .map_err(Into::into),
-            ));
+            // Checked again at each delivery, against the viewer's memberships
+            // of the moment: a partner that leaves the group stops following it.
+            let group_id = ids::expect("actionGroupId", &action_group_id, NodeKind::ActionGroup)?;
+            let event = match policy::read_group_internals(ctx.viewer(), group_id) {
+                true => event.map(|event| Event(event.as_ref().clone())),
+                false => Err(members_only()),
+            };
+            return Ok(live::item(event.map_err(Into::into)));
         }
         let actor = policy::authenticated(ctx.viewer())?;
         let group = access::action_group(ctx, "actionGroupId", &action_group_id).await?;
         if !policy::read_group_internals(Some(actor), group.id) {
-            return Err(
-                AppError::forbidden("only the group's members can follow its activity").into(),
-            );
+            return Err(members_only().into());
         }
         let after = after_sequence(after.as_deref())?;
         let app = ctx.app()?;

@@ -114,18 +114,27 @@ impl ResponseCache {
         let computation = InFlight::join(&self.in_flight, &slot);
         let mut compute = Some(compute);
         let mut uncached = None;
-        let mut computed_here = false;
+        let mut computed = false;
         let shared = computation
             .cell()
             .get_or_init(|| {
                 // Run only by the request that computes (if it is cancelled,
                 // one of those waiting takes over with its own).
                 let compute = compute.take();
-                computed_here = true;
                 async {
+                    // Kept by a computation that finished just before this one joined.
+                    if let Some(kept) = self.get(&slot.0, revision) {
+                        return Some(kept);
+                    }
                     let compute = compute?;
                     match compute().await {
-                        Ok(answer) => Some(answer),
+                        Ok(answer) => {
+                            // Kept before it is shared, so that no request
+                            // arriving in between computes it again.
+                            self.insert(slot.0.clone(), revision, answer.clone());
+                            computed = true;
+                            Some(answer)
+                        }
                         Err(answer) => {
                             uncached = Some(answer);
                             None
@@ -138,10 +147,7 @@ impl ResponseCache {
         drop(computation);
         match (shared, uncached, compute) {
             (_, Some(answer), _) => Lookup::Uncached(answer),
-            (Some(answer), None, _) if computed_here => {
-                self.insert(slot.0, revision, answer.clone());
-                Lookup::Miss(answer)
-            }
+            (Some(answer), None, _) if computed => Lookup::Miss(answer),
             (Some(answer), None, _) => Lookup::Hit(answer),
             // The shared answer had errors, which may be another viewer's
             // doing (a rate limit): compute this one's own.
@@ -316,7 +322,8 @@ mod tests {
         assert!(cache.in_flight.lock().unwrap().is_empty());
     }
 
-    #[tokio::test]
+    // Paused time: the sleeps order the requests exactly, however busy the machine.
+    #[tokio::test(start_paused = true)]
     async fn a_cancelled_computation_is_taken_over_and_nothing_is_left_behind() {
         let cache = Arc::new(ResponseCache::new(1 << 20).unwrap());
         let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -125,6 +125,30 @@ pub async fn authenticate(db: &DatabaseConnection, bearer: &str) -> AppResult<Op
     let Some(row) = SessionRow::find_by_statement(sql.build()).one(db).await? else {
         return Ok(None);
     };
+    actor_of(db, row).await.map(Some)
+}
+
+/// The actor of a session as it is now, if the session is still live: for
+/// long-lived WebSocket connections, which authenticated once and whose roles
+/// and memberships may have changed since.
+pub async fn session_actor(db: &DatabaseConnection, session_id: i64) -> AppResult<Option<Actor>> {
+    let mut sql = SqlBuilder::new(db.get_database_backend());
+    sql.push(
+        "SELECT s.id AS session_id, s.user_id, u.platform_role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id = ",
+    )
+    .bind(session_id)
+    .push(" AND s.revoked_at IS NULL AND s.expires_at > ")
+    .bind(Utc::now());
+    let Some(row) = SessionRow::find_by_statement(sql.build()).one(db).await? else {
+        return Ok(None);
+    };
+    actor_of(db, row).await.map(Some)
+}
+
+/// The user of a live session, with their partner roles, groups and coalitions.
+async fn actor_of(db: &DatabaseConnection, row: SessionRow) -> AppResult<Actor> {
     let partner_roles: Vec<(i64, PartnerRole)> = partner_users::Entity::find()
         .filter(partner_users::Column::UserId.eq(row.user_id))
         .all(db)
@@ -134,14 +158,14 @@ pub async fn authenticate(db: &DatabaseConnection, bearer: &str) -> AppResult<Op
         .collect();
     let partner_ids: Vec<i64> = partner_roles.iter().map(|(id, _)| *id).collect();
     let (groups, coalitions) = scope_of_partners(db, &partner_ids).await?;
-    Ok(Some(Actor {
+    Ok(Actor {
         user_id: row.user_id,
         session_id: row.session_id,
         platform_role: row.platform_role.and_then(|r| r.parse().ok()),
         partner_roles,
         groups,
         coalitions,
-    }))
+    })
 }
 
 #[derive(FromQueryResult)]
@@ -460,11 +484,4 @@ pub async fn partner_ids_of_users(
             .push(membership.partner_id);
     }
     Ok(grouped)
-}
-
-/// Whether a session is still neither revoked nor expired (for long-lived
-/// WebSocket connections, which authenticated once).
-pub async fn session_is_live(db: &DatabaseConnection, session_id: i64) -> AppResult<bool> {
-    let session = sessions::Entity::find_by_id(session_id).one(db).await?;
-    Ok(session.is_some_and(|s| s.revoked_at.is_none() && s.expires_at > Utc::now()))
 }

@@ -79,12 +79,13 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
                     break Next::Continue;
                 }
             }
-            _ = session_check.tick(), if connection.actor().is_some() => {
-                let session_id = connection.actor().map_or(0, |a| a.session_id);
-                let db = connection.state.app.db.clone();
-                // A failed check keeps the connection: only a known-ended session closes it.
-                if !Box::pin(accounts::session_is_live(&db, session_id)).await.unwrap_or(true) {
-                    break Next::Close(close::FORBIDDEN, "Forbidden: the session has ended".into());
+            _ = session_check.tick(), if connection.session_id().is_some() => {
+                let checked = check_session(
+                    connection.state.app.db.clone(),
+                    connection.executor.clone(),
+                );
+                if let Next::Close(code, reason) = Box::pin(checked).await {
+                    break Next::Close(code, reason);
                 }
             }
         }
@@ -139,12 +140,12 @@ impl Connection {
                 }
                 match authenticate(&self.state.app.db, payload).await {
                     Ok(viewer) => {
-                        self.executor = Some(Arc::new(Executor {
-                            schema: self.state.schema.clone(),
-                            db: self.state.app.db.clone(),
+                        self.executor = Some(Arc::new(Executor::new(
+                            self.state.schema.clone(),
+                            self.state.app.db.clone(),
                             viewer,
-                            client: self.client,
-                        }));
+                            self.client,
+                        )));
                         if !send(sink, &ServerMessage::ConnectionAck).await {
                             return Next::Close(close::BAD_REQUEST, "send failed".into());
                         }
@@ -208,7 +209,26 @@ async fn authenticate(
 }
 
 impl Connection {
-    fn actor(&self) -> Option<&Actor> {
-        self.executor.as_ref().and_then(|e| e.viewer.as_ref())
+    fn session_id(&self) -> Option<i64> {
+        self.executor.as_ref().and_then(|e| e.session_id())
     }
+}
+
+/// Ends the connection if its session has ended; otherwise reloads the viewer's
+/// roles and memberships, which later deliveries are checked against. A failed
+/// check keeps the connection as it is: only a known-ended session closes it.
+async fn check_session(db: sea_orm::DatabaseConnection, executor: Option<Arc<Executor>>) -> Next {
+    let Some((executor, session_id)) =
+        executor.and_then(|e| e.session_id().map(|session| (e, session)))
+    else {
+        return Next::Continue;
+    };
+    match accounts::session_actor(&db, session_id).await {
+        Ok(Some(actor)) => executor.refresh(actor),
+        Ok(None) => {
+            return Next::Close(close::FORBIDDEN, "Forbidden: the session has ended".into())
+        }
+        Err(_) => {}
+    }
+    Next::Continue
 }

@@ -5,7 +5,10 @@
 //! delivered by executing the operation again for it (see `graphql::live` for
 //! why). An idle subscription thus costs its event source and a few pointers,
 //! not a GraphQL execution.
-use std::{net::IpAddr, sync::Arc};
+use std::{
+    net::IpAddr,
+    sync::{Arc, RwLock},
+};
 
 use async_graphql::{dataloader::DataLoader, Request, Response, Variables};
 use futures_util::{stream::BoxStream, StreamExt};
@@ -31,10 +34,14 @@ pub type Responses = BoxStream<'static, Option<Response>>;
 
 /// Runs the operations of one connection: the schema, and who is asking.
 pub struct Executor {
-    pub schema: AppSchema,
-    pub db: DatabaseConnection,
-    pub viewer: Option<Actor>,
-    pub client: IpAddr,
+    schema: AppSchema,
+    db: DatabaseConnection,
+    /// Refreshed while connected: each delivery sees the viewer's rights of the
+    /// moment (give or take the connection's session check interval).
+    viewer: RwLock<Option<Actor>>,
+    /// The signed-in user's session (it stays the same while connected).
+    session_id: Option<i64>,
+    client: IpAddr,
 }
 
 /// The operation as the client sent it, kept to execute again per event.
@@ -52,6 +59,38 @@ enum Opened {
 }
 
 impl Executor {
+    pub fn new(
+        schema: AppSchema,
+        db: DatabaseConnection,
+        viewer: Option<Actor>,
+        client: IpAddr,
+    ) -> Self {
+        Self {
+            schema,
+            db,
+            session_id: viewer.as_ref().map(|actor| actor.session_id),
+            viewer: RwLock::new(viewer),
+            client,
+        }
+    }
+
+    /// The signed-in user's session, if any.
+    pub fn session_id(&self) -> Option<i64> {
+        self.session_id
+    }
+
+    /// The viewer as the session is now (roles and memberships reloaded).
+    pub fn refresh(&self, actor: Actor) {
+        *self.viewer.write().unwrap_or_else(|e| e.into_inner()) = Some(actor);
+    }
+
+    fn viewer(&self) -> Option<Actor> {
+        self.viewer
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The responses to one `subscribe` message.
     pub fn start(self: &Arc<Self>, payload: SubscribePayload) -> Responses {
         let operation = Arc::new(Operation {
@@ -79,6 +118,8 @@ impl Executor {
                         .then(move |event| {
                             Box::pin(executor.clone().deliver(operation.clone(), event))
                         })
+                        // A source that ends (the node shutting down) completes it.
+                        .chain(futures_util::stream::once(std::future::ready(None)))
                         .boxed()
                 }
             })
@@ -119,12 +160,13 @@ impl Executor {
 
     fn with_data(&self, request: Request, phase: Arc<LivePhase>) -> Request {
         // Fresh loaders per execution: a delivery sees the data as it is now.
+        let viewer = self.viewer();
         let loaders = Arc::new(DataLoader::new(
-            DbLoader::new(self.db.clone(), self.viewer.clone()),
+            DbLoader::new(self.db.clone(), viewer.clone()),
             tokio::spawn,
         ));
         request
-            .data(Viewer(self.viewer.clone()))
+            .data(Viewer(viewer))
             .data(ClientAddr(self.client))
             .data(loaders)
             .data(phase)

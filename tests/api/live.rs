@@ -524,3 +524,64 @@ async fn a_session_revoked_while_connected_ends_its_subscriptions() {
         .await;
     assert_eq!(client.close_code().await, Some(4403));
 }
+
+#[tokio::test]
+async fn a_partner_removed_from_a_group_stops_following_its_events() {
+    let app = spawn_app_with(|config| config.ws_session_check_secs = 1).await;
+    let w = world(app).await;
+    // A second member partner, with a user who follows the group.
+    let coalition = w
+        .app
+        .ok(None, "{ coalitions { nodes { id } } }", Value::Null)
+        .await["coalitions"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let iom = w
+        .app
+        .create_partner("IOM", "INTERNATIONAL_ORGANIZATION", None)
+        .await;
+    w.app.add_coalition_partner(&coalition, &iom).await;
+    w.app.add_group_member(&w.group, &iom, "MEMBER").await;
+    let member = w.app.create_user("focal@iom.example", &iom, "ADMIN").await;
+    let mut client = WsClient::ready(&w.app, Some(&member.token)).await;
+    let after = newest_cursor(&w).await;
+    client
+        .subscribe("g", GROUP_EVENTS, json!({ "g": w.group, "after": after }))
+        .await;
+    report(&w, 10).await;
+    assert_eq!(
+        client.next_data("g").await["actionGroupEvents"]["kind"],
+        "commitment.progress_reported"
+    );
+
+    w.app
+        .ok(
+            Some(&w.lead.token),
+            "mutation($g: ID!, $p: ID!) { removeActionGroupMember(input: {actionGroupId: $g, partnerId: $p}) { partner { name } } }",
+            json!({ "g": w.group, "p": iom }),
+        )
+        .await;
+    // Within the session check interval the connection knows; events after that
+    // end the subscription instead of reaching a former member.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    report(&w, 20).await;
+    loop {
+        match client.receive().await {
+            // The removal itself may have been delivered before the check.
+            Received::Message(m) if m["type"] == "next" => {
+                assert_eq!(
+                    m["payload"]["data"]["actionGroupEvents"]["kind"],
+                    "action_group.member_removed",
+                    "{m:#}"
+                );
+            }
+            Received::Message(m) => {
+                assert_eq!(m["type"], "error", "{m:#}");
+                assert_eq!(m["payload"][0]["extensions"]["code"], "FORBIDDEN");
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
