@@ -44,6 +44,9 @@ struct Args {
     /// commitment of the measured group, from another connection).
     #[arg(long, default_value_t = 10)]
     writes: u64,
+    /// Only the runs with the answer cache off (e.g. to profile full runs).
+    #[arg(long)]
+    uncached_only: bool,
     /// Skip the SQLite run.
     #[arg(long)]
     postgres_only: bool,
@@ -99,7 +102,12 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
         ("answer cache", 64, 0),
         (with_writes.as_str(), 64, args.writes),
     ];
-    for (label, cache_mb, writes) in runs {
+    let runs = if args.uncached_only {
+        &runs[..1]
+    } else {
+        &runs[..]
+    };
+    for &(label, cache_mb, writes) in runs {
         let app = Application::build(config(database, cache_mb)?).await?;
         let url = format!("http://{}/graphql", app.local_addr());
         let metrics = app.state().metrics.clone();
