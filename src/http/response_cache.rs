@@ -52,7 +52,9 @@ impl CacheKey {
 
 struct Entry {
     revision: i64,
-    response: Bytes,
+    /// None: the answer at this revision had errors. Never served; it only
+    /// tells identical requests not to wait for one another's run.
+    response: Option<Bytes>,
 }
 
 /// An answer being computed: `Some` once computed and keepable, `None` if it
@@ -84,7 +86,8 @@ impl ResponseCache {
         let entries = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &CacheKey, entry: &Arc<Entry>| {
-                let bytes = key.request.len() + entry.response.len() + ENTRY_OVERHEAD_BYTES;
+                let answer = entry.response.as_ref().map_or(0, Bytes::len);
+                let bytes = key.request.len() + answer + ENTRY_OVERHEAD_BYTES;
                 u32::try_from(bytes).unwrap_or(u32::MAX)
             })
             .build();
@@ -107,8 +110,12 @@ impl ResponseCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Bytes, T>>,
     {
-        if let Some(kept) = self.get(&key, revision) {
-            return Lookup::Hit(kept);
+        if let Some(entry) = self.entries.get(&key).filter(|e| e.revision == revision) {
+            return match &entry.response {
+                Some(kept) => Lookup::Hit(kept.clone()),
+                // Known to have errors at this revision: no use waiting for another run.
+                None => self.compute_alone(key, revision, compute).await,
+            };
         }
         let slot = (key, revision);
         let computation = InFlight::join(&self.in_flight, &slot);
@@ -136,6 +143,7 @@ impl ResponseCache {
                             Some(answer)
                         }
                         Err(answer) => {
+                            self.insert_entry(slot.0.clone(), revision, None);
                             uncached = Some(answer);
                             None
                         }
@@ -149,16 +157,24 @@ impl ResponseCache {
             (_, Some(answer), _) => Lookup::Uncached(answer),
             (Some(answer), None, _) if computed => Lookup::Miss(answer),
             (Some(answer), None, _) => Lookup::Hit(answer),
-            // The shared answer had errors, which may be another viewer's
-            // doing (a rate limit): compute this one's own.
-            (None, None, Some(compute)) => match compute().await {
-                Ok(answer) => {
-                    self.insert(slot.0, revision, answer.clone());
-                    Lookup::Miss(answer)
-                }
-                Err(answer) => Lookup::Uncached(answer),
-            },
+            // The shared answer had errors, which may be the doing of that
+            // request alone (a rate limit): compute this one's own.
+            (None, None, Some(compute)) => self.compute_alone(slot.0, revision, compute).await,
             (None, None, None) => unreachable!("the computing request has its answer"),
+        }
+    }
+
+    async fn compute_alone<T, F, Fut>(&self, key: CacheKey, revision: i64, compute: F) -> Lookup<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Bytes, T>>,
+    {
+        match compute().await {
+            Ok(answer) => {
+                self.insert(key, revision, answer.clone());
+                Lookup::Miss(answer)
+            }
+            Err(answer) => Lookup::Uncached(answer),
         }
     }
 
@@ -167,15 +183,20 @@ impl ResponseCache {
         self.entries
             .get(key)
             .filter(|entry| entry.revision == revision)
-            .map(|entry| entry.response.clone())
+            .and_then(|entry| entry.response.clone())
     }
 
     /// Keeps `response`, computed from data at `revision` (read before the
     /// request authenticated and ran).
     pub fn insert(&self, key: CacheKey, revision: i64, response: Bytes) {
-        if key.request.len() > MAX_CACHED_REQUEST_BYTES
-            || response.len() > MAX_CACHED_RESPONSE_BYTES
-        {
+        self.insert_entry(key, revision, Some(response));
+    }
+
+    fn insert_entry(&self, key: CacheKey, revision: i64, response: Option<Bytes>) {
+        let too_large = response
+            .as_ref()
+            .is_some_and(|r| r.len() > MAX_CACHED_RESPONSE_BYTES);
+        if key.request.len() > MAX_CACHED_REQUEST_BYTES || too_large {
             return;
         }
         self.entries
@@ -305,21 +326,40 @@ mod tests {
         assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
-    #[tokio::test]
+    // Paused time: run times are exact, however busy the machine.
+    #[tokio::test(start_paused = true)]
     async fn an_answer_with_errors_is_not_shared_or_kept() {
+        use std::time::Duration;
         let cache = ResponseCache::new(1 << 20).unwrap();
         let runs = std::sync::atomic::AtomicUsize::new(0);
-        let lookups = futures_util::future::join_all(
-            (0..3).map(|_| cache.get_or_compute(key(None, "{a}"), 7, || slow(&runs, Err("error")))),
-        )
-        .await;
-        // Each computed its own: an error may be one viewer's doing.
+        let (cache, runs) = (&cache, &runs);
+        let together = |answer: Result<&'static str, &'static str>| {
+            futures_util::future::join_all((0..3).map(move |_| {
+                cache.get_or_compute(key(None, "{a}"), 7, move || slow(runs, answer))
+            }))
+        };
+        let started = tokio::time::Instant::now();
+        let lookups = together(Err("error")).await;
+        // Each computed its own (an error may be one request's doing), the
+        // others after waiting for the first.
         assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3);
         assert!(lookups
             .iter()
             .all(|l| matches!(l, Lookup::Uncached("error"))));
+        assert_eq!(started.elapsed(), Duration::from_millis(100));
         assert!(cache.get(&key(None, "{a}"), 7).is_none());
         assert!(cache.in_flight.lock().unwrap().is_empty());
+
+        // Known to have errors at this revision: nobody waits any more.
+        let started = tokio::time::Instant::now();
+        together(Err("error")).await;
+        assert_eq!(started.elapsed(), Duration::from_millis(50));
+        // An answer without errors is kept in its place.
+        together(Ok("fine")).await;
+        assert_eq!(
+            cache.get(&key(None, "{a}"), 7).as_deref(),
+            Some(&b"fine"[..])
+        );
     }
 
     // Paused time: the sleeps order the requests exactly, however busy the machine.
