@@ -48,9 +48,10 @@ impl Subscription {
             // Checked again at each delivery, against the viewer's memberships
             // of the moment: a partner that leaves the group stops following it.
             let group_id = ids::expect("actionGroupId", &action_group_id, NodeKind::ActionGroup)?;
-            let event = match policy::read_group_internals(ctx.viewer(), group_id) {
-                true => event.map(|event| Event(event.as_ref().clone())),
-                false => Err(members_only()),
+            let event = if policy::read_group_internals(ctx.viewer(), group_id) {
+                event.map(|event| Event(event.as_ref().clone()))
+            } else {
+                Err(members_only())
             };
             return Ok(live::item(event.map_err(Into::into)));
         }
