@@ -7,6 +7,7 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 
 use crate::{
+    auth::{LoginLimits, SharedFailures},
     config::Config,
     db,
     domain::{DisplayName, Email, Password},
@@ -16,7 +17,7 @@ use crate::{
     metrics::Metrics,
     seed,
     services::accounts,
-    state::{AppState, LoginLimits},
+    state::AppState,
 };
 
 pub struct Application {
@@ -53,11 +54,16 @@ impl Application {
             Some(client) => Bus::redis(client.clone(), config.redis_channel.clone()),
             None => Bus::in_process(),
         };
+        // With Redis, failed logins are counted across the deployment's nodes.
+        let shared_failures = redis
+            .clone()
+            .map(|client| SharedFailures::new(client, config.redis_channel.clone()));
+        let login_limits = LoginLimits::new(shared_failures);
         let state = AppState {
             db,
             config: Arc::new(config),
             metrics,
-            login_limits: Arc::new(LoginLimits::default()),
+            login_limits: Arc::new(login_limits),
             redis,
             bus: Arc::new(bus),
         };

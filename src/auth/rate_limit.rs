@@ -1,7 +1,7 @@
 //! Counts failed attempts per key (an e-mail, a client address) in a sliding
-//! window. Only failures count, so a user who types their password right is never
-//! slowed down. Kept per node: with N nodes an attacker gets at most N times the
-//! budget, which is still far from useful for guessing.
+//! window, on this node. Only failures count, so a user who types their
+//! password right is never slowed down. (`LoginLimits` adds the counts all
+//! nodes share through Redis.)
 use std::{
     collections::{HashMap, VecDeque},
     sync::Mutex,
@@ -24,6 +24,10 @@ impl FailureLimiter {
             window,
             failures: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub fn max_failures(&self) -> usize {
+        self.max_failures
     }
 
     /// `Err(retry_after)` when `key` has used up its failures in the window.

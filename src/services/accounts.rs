@@ -40,15 +40,10 @@ pub async fn login(
     let limits = &state.login_limits;
     let email_key = email_text.trim().to_lowercase();
     let client_key = client.to_string();
-    for check in [
-        limits.per_email.check(&email_key),
-        limits.per_client.check(&client_key),
-    ] {
-        if let Err(retry_after) = check {
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry_after.as_secs().max(1),
-            });
-        }
+    if let Err(retry_after) = limits.check(&email_key, &client_key).await {
+        return Err(AppError::RateLimited {
+            retry_after_secs: retry_after.as_secs().max(1),
+        });
     }
 
     let length = password_text.expose_secret().chars().count();
@@ -70,12 +65,11 @@ pub async fn login(
     let matches =
         password::verify(candidate, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| matches) else {
-        limits.per_email.record_failure(&email_key);
-        limits.per_client.record_failure(&client_key);
+        limits.record_failure(&email_key, &client_key).await;
         tracing::info!(client.address = %client, "failed login");
         return Err(invalid_credentials());
     };
-    limits.per_email.clear(&email_key);
+    limits.clear(&email_key).await;
     let token = start_session(&state.db, user.id, state.config.session_ttl()).await?;
     Ok(SignedIn { token, user })
 }

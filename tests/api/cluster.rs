@@ -212,3 +212,63 @@ async fn a_client_that_never_reads_does_not_delay_the_others() {
     let (slow_seen, _) = collect_reports(&mut slow, "slow", 300).await;
     assert_gapless(&slow_seen);
 }
+
+const LOGIN: &str = "mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { token } }";
+
+/// A failed login, or what came instead.
+async fn wrong_login(node: &TestApp) -> String {
+    let response = node
+        .graphql(
+            None,
+            LOGIN,
+            json!({ "email": "admin@test.example", "password": "wrong password!!" }),
+        )
+        .await;
+    crate::helpers::first_error_code(&response)
+}
+
+#[tokio::test]
+async fn failed_logins_are_counted_across_nodes() {
+    let redis = RedisProcess::start();
+    let url = redis.url();
+    let a =
+        spawn_app_with(|config| config.redis_url = Some(coalition::config::SecretUrl::new(&url)))
+            .await;
+    let b = a.spawn_node(|_| {}).await;
+    // Five failures for one e-mail, spread over two nodes: neither saw five.
+    for node in [&a, &b, &a, &b, &a] {
+        assert_eq!(wrong_login(node).await, "UNAUTHENTICATED");
+    }
+    for node in [&b, &a] {
+        let response = node
+            .graphql(
+                None,
+                LOGIN,
+                json!({ "email": "admin@test.example", "password": crate::helpers::ADMIN_PASSWORD }),
+            )
+            .await;
+        assert_eq!(crate::helpers::first_error_code(&response), "RATE_LIMITED");
+        assert!(response["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() > 0);
+    }
+}
+
+#[tokio::test]
+async fn logins_go_on_while_redis_is_down_with_each_node_s_own_counts() {
+    let mut redis = RedisProcess::start();
+    let url = redis.url();
+    let node =
+        spawn_app_with(|config| config.redis_url = Some(coalition::config::SecretUrl::new(&url)))
+            .await;
+    redis.stop();
+    let started = std::time::Instant::now();
+    for _ in 0..5 {
+        assert_eq!(wrong_login(&node).await, "UNAUTHENTICATED");
+    }
+    assert_eq!(wrong_login(&node).await, "RATE_LIMITED");
+    // Redis being down costs a login at most its short timeout, never a hang.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "six logins took {:?}",
+        started.elapsed()
+    );
+}
