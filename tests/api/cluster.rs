@@ -248,7 +248,12 @@ async fn failed_logins_are_counted_across_nodes() {
             )
             .await;
         assert_eq!(crate::helpers::first_error_code(&response), "RATE_LIMITED");
-        assert!(response["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() > 0);
+        assert!(
+            response["errors"][0]["extensions"]["retryAfter"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
     }
 }
 
