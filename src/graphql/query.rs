@@ -7,7 +7,7 @@ use super::{
     ids::{self, NodeKind},
     loaders::UserKey,
     types::{
-        resolve_node, ActionGroup, Coalition, Commitment, CommitmentStatus, Node, Partner,
+        resolve_node, ActionGroup, Coalition, Commitment, CommitmentStatus, Date, Node, Partner,
         PartnerKind, User,
     },
 };
@@ -108,7 +108,7 @@ pub struct CommitmentFilter {
     pub coalition_id: Option<ID>,
     pub status: Option<CommitmentStatus>,
     /// Due strictly before this date.
-    pub due_before: Option<chrono::NaiveDate>,
+    pub due_before: Option<Date>,
     /// True: past due and neither completed nor withdrawn; false: the others.
     pub overdue: Option<bool>,
 }
@@ -133,7 +133,7 @@ impl CommitmentFilter {
                 NodeKind::Coalition,
             )?,
             status: self.status.map(Into::into),
-            due_before: self.due_before,
+            due_before: self.due_before.map(Into::into),
             overdue: self.overdue,
         })
     }

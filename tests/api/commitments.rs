@@ -678,3 +678,50 @@ async fn roll_ups_count_only_the_commitments_the_viewer_may_see() {
         json!({ "total": 2, "averageProgress": 40.0 })
     );
 }
+
+#[tokio::test]
+async fn dates_and_payloads_carry_the_names_api_md_gives_them() {
+    let s = setup().await;
+    let create = "mutation($p: ID!, $due: Date) { createCommitment(input: {partnerId: $p, title: \"Ratify C182\", dueOn: $due}) { __typename commitment { id dueOn } } }";
+    let data = s
+        .app
+        .ok(
+            Some(&s.ilo_admin.token),
+            create,
+            json!({ "p": s.ilo, "due": "2030-12-31" }),
+        )
+        .await;
+    assert_eq!(
+        data["createCommitment"]["__typename"],
+        "CreateCommitmentPayload"
+    );
+    assert_eq!(
+        data["createCommitment"]["commitment"]["dueOn"],
+        "2030-12-31"
+    );
+
+    let assign = "mutation($c: ID!, $u: ID!) { assignFocalPoint(input: {commitmentId: $c, userId: $u}) { __typename } }";
+    let data = s
+        .app
+        .ok(
+            Some(&s.ilo_admin.token),
+            assign,
+            json!({ "c": data["createCommitment"]["commitment"]["id"], "u": s.focal.id }),
+        )
+        .await;
+    assert_eq!(
+        data["assignFocalPoint"]["__typename"],
+        "AssignFocalPointPayload"
+    );
+
+    // A date that is not YYYY-MM-DD is refused before anything runs.
+    let response = s
+        .app
+        .graphql(
+            Some(&s.ilo_admin.token),
+            create,
+            json!({ "p": s.ilo, "due": "31/12/2030" }),
+        )
+        .await;
+    assert_eq!(first_error_code(&response), "BAD_USER_INPUT");
+}

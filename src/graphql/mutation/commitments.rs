@@ -1,7 +1,6 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 
 use crate::graphql::inputs::{optional, patch};
-use chrono::NaiveDate;
 
 use crate::{
     auth::policy,
@@ -13,7 +12,7 @@ use crate::{
         access,
         context::ContextExt,
         ids::{self, NodeKind},
-        types::{Commitment, CommitmentStatus, ProgressReport, ReviewDecision, Visibility},
+        types::{Commitment, CommitmentStatus, Date, ProgressReport, ReviewDecision, Visibility},
     },
     services::{
         commitments::{self as commitment_service, CommitmentPatch, NewCommitment},
@@ -40,17 +39,30 @@ pub struct CreateCommitmentInput {
     pub unit: Option<String>,
     pub baseline: Option<f64>,
     pub target_value: Option<f64>,
-    pub due_on: Option<NaiveDate>,
+    pub due_on: Option<Date>,
     /// Default PUBLIC.
     pub visibility: Option<Visibility>,
     /// A FOCAL_POINT or ADMIN user of the partner.
     pub focal_point_id: Option<ID>,
 }
 
-#[derive(SimpleObject)]
-pub struct CommitmentPayload {
-    pub commitment: Commitment,
+/// The commitment as a mutation left it: one payload type per mutation, named
+/// as API.md names them.
+macro_rules! commitment_payloads {
+    ($($name:ident),*) => {$(
+        #[derive(SimpleObject)]
+        pub struct $name {
+            pub commitment: Commitment,
+        }
+    )*};
 }
+
+commitment_payloads!(
+    CreateCommitmentPayload,
+    UpdateCommitmentPayload,
+    AssignFocalPointPayload,
+    WithdrawCommitmentPayload
+);
 
 /// Fields left out stay as they are; fields set to null are cleared.
 #[derive(InputObject)]
@@ -63,7 +75,7 @@ pub struct UpdateCommitmentInput {
     pub unit: MaybeUndefined<String>,
     pub baseline: MaybeUndefined<f64>,
     pub target_value: MaybeUndefined<f64>,
-    pub due_on: MaybeUndefined<NaiveDate>,
+    pub due_on: MaybeUndefined<Date>,
     pub visibility: Option<Visibility>,
 }
 
@@ -122,7 +134,7 @@ impl CommitmentMutations {
         &self,
         ctx: &Context<'_>,
         input: CreateCommitmentInput,
-    ) -> async_graphql::Result<CommitmentPayload> {
+    ) -> async_graphql::Result<CreateCommitmentPayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let partner_id = ids::expect("partnerId", &input.partner_id, NodeKind::Partner)?;
         crate::services::partners::find(&ctx.app()?.db, partner_id).await?;
@@ -167,7 +179,7 @@ impl CommitmentMutations {
                 .target_value
                 .map(|v| finite("targetValue", v))
                 .transpose()?,
-            due_on: input.due_on,
+            due_on: input.due_on.map(Into::into),
             visibility: input
                 .visibility
                 .map_or(domain::Visibility::Public, Into::into),
@@ -179,7 +191,7 @@ impl CommitmentMutations {
         };
         let changed = commitment_service::create(&ctx.app()?.db, actor.user_id, new).await?;
         ctx.app()?.bus.publish(&changed.events);
-        Ok(CommitmentPayload {
+        Ok(CreateCommitmentPayload {
             commitment: Commitment(changed.value),
         })
     }
@@ -189,7 +201,7 @@ impl CommitmentMutations {
         &self,
         ctx: &Context<'_>,
         input: UpdateCommitmentInput,
-    ) -> async_graphql::Result<CommitmentPayload> {
+    ) -> async_graphql::Result<UpdateCommitmentPayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let commitment = access::commitment(ctx, "commitmentId", &input.commitment_id).await?;
         policy::edit_commitment(actor, &commitment)?;
@@ -200,7 +212,7 @@ impl CommitmentMutations {
             unit: patch(&input.unit, |u| Unit::parse("unit", u))?,
             baseline: patch(&input.baseline, |v| finite("baseline", *v))?,
             target_value: patch(&input.target_value, |v| finite("targetValue", *v))?,
-            due_on: patch(&input.due_on, |d| Ok::<_, crate::error::AppError>(*d))?,
+            due_on: patch(&input.due_on, |d| Ok::<_, crate::error::AppError>(d.0))?,
             visibility: input.visibility.map(Into::into),
         };
         let changed = commitment_service::update(
@@ -212,7 +224,7 @@ impl CommitmentMutations {
         )
         .await?;
         ctx.app()?.bus.publish(&changed.events);
-        Ok(CommitmentPayload {
+        Ok(UpdateCommitmentPayload {
             commitment: Commitment(changed.value),
         })
     }
@@ -222,7 +234,7 @@ impl CommitmentMutations {
         &self,
         ctx: &Context<'_>,
         input: AssignFocalPointInput,
-    ) -> async_graphql::Result<CommitmentPayload> {
+    ) -> async_graphql::Result<AssignFocalPointPayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let commitment = access::commitment(ctx, "commitmentId", &input.commitment_id).await?;
         policy::edit_commitment(actor, &commitment)?;
@@ -236,7 +248,7 @@ impl CommitmentMutations {
         )
         .await?;
         ctx.app()?.bus.publish(&changed.events);
-        Ok(CommitmentPayload {
+        Ok(AssignFocalPointPayload {
             commitment: Commitment(changed.value),
         })
     }
@@ -246,7 +258,7 @@ impl CommitmentMutations {
         &self,
         ctx: &Context<'_>,
         input: WithdrawCommitmentInput,
-    ) -> async_graphql::Result<CommitmentPayload> {
+    ) -> async_graphql::Result<WithdrawCommitmentPayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let commitment = access::commitment(ctx, "commitmentId", &input.commitment_id).await?;
         policy::edit_commitment(actor, &commitment)?;
@@ -258,7 +270,7 @@ impl CommitmentMutations {
         )
         .await?;
         ctx.app()?.bus.publish(&changed.events);
-        Ok(CommitmentPayload {
+        Ok(WithdrawCommitmentPayload {
             commitment: Commitment(changed.value),
         })
     }

@@ -1,7 +1,6 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 
 use crate::graphql::inputs::patch;
-use chrono::NaiveDate;
 
 use crate::{
     auth::policy,
@@ -12,7 +11,7 @@ use crate::{
         access,
         context::ContextExt,
         ids::{self, NodeKind},
-        types::{WorkPlan, WorkPlanItem, WorkPlanItemStatus, WorkPlanLevel},
+        types::{Date, WorkPlan, WorkPlanItem, WorkPlanItemStatus, WorkPlanLevel},
     },
     services::work_plans::{
         self as work_plan_service, ItemPatch, NewItem, NewWorkPlan, WorkPlanPatch,
@@ -27,8 +26,8 @@ pub struct CreateWorkPlanInput {
     pub action_group_id: ID,
     pub title: String,
     pub level: WorkPlanLevel,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
+    pub starts_on: Date,
+    pub ends_on: Date,
     /// For REGIONAL and NATIONAL plans.
     pub region: Option<String>,
     /// ISO 3166-1 alpha-2, for NATIONAL plans.
@@ -47,8 +46,8 @@ pub struct UpdateWorkPlanInput {
     pub expected_version: Option<i32>,
     pub title: Option<String>,
     /// Give both dates to change the period.
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
     pub region: MaybeUndefined<String>,
     pub country: MaybeUndefined<String>,
 }
@@ -76,7 +75,7 @@ pub struct AddWorkPlanItemInput {
     /// A member partner of the group.
     pub lead_partner_id: Option<ID>,
     /// Inside the plan's period.
-    pub due_on: Option<NaiveDate>,
+    pub due_on: Option<Date>,
     /// Default PLANNED.
     pub status: Option<WorkPlanItemStatus>,
 }
@@ -93,7 +92,7 @@ pub struct UpdateWorkPlanItemInput {
     pub title: Option<String>,
     pub description: MaybeUndefined<String>,
     pub lead_partner_id: MaybeUndefined<ID>,
-    pub due_on: MaybeUndefined<NaiveDate>,
+    pub due_on: MaybeUndefined<Date>,
     pub status: Option<WorkPlanItemStatus>,
 }
 
@@ -131,7 +130,7 @@ impl WorkPlanMutations {
             action_group_id: group.id,
             title: Title::parse("title", &input.title)?,
             level: input.level.into(),
-            period: Period::new(input.starts_on, input.ends_on)?,
+            period: Period::new(input.starts_on.into(), input.ends_on.into())?,
             region: input
                 .region
                 .as_deref()
@@ -162,8 +161,8 @@ impl WorkPlanMutations {
         let period = match (input.starts_on, input.ends_on) {
             (None, None) => None,
             (starts_on, ends_on) => Some(Period::new(
-                starts_on.unwrap_or(plan.starts_on),
-                ends_on.unwrap_or(plan.ends_on),
+                starts_on.map_or(plan.starts_on, Into::into),
+                ends_on.map_or(plan.ends_on, Into::into),
             )?),
         };
         let patch = WorkPlanPatch {
@@ -243,7 +242,7 @@ impl WorkPlanMutations {
                 &input.lead_partner_id,
                 NodeKind::Partner,
             )?,
-            due_on: input.due_on,
+            due_on: input.due_on.map(Into::into),
             status: input.status.map_or(DomainItemStatus::Planned, Into::into),
         };
         let changed =
@@ -273,7 +272,7 @@ impl WorkPlanMutations {
             lead_partner_id: patch(&input.lead_partner_id, |id| {
                 ids::expect("leadPartnerId", id, NodeKind::Partner)
             })?,
-            due_on: patch(&input.due_on, |d| Ok::<_, crate::error::AppError>(*d))?,
+            due_on: patch(&input.due_on, |d| Ok::<_, crate::error::AppError>(d.0))?,
             status: input.status.map(Into::into),
         };
         let changed =

@@ -1,10 +1,10 @@
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::commitments;
 
 use super::{
-    enums::stored, ActionGroup, Coalition, CommitmentStatus, Partner, ProgressReport, ThematicArea,
-    User, Visibility, WorkPlanItem,
+    enums::stored, ActionGroup, Coalition, CommitmentStatus, Date, Partner, ProgressReport,
+    ThematicArea, User, Visibility, WorkPlanItem,
 };
 use crate::{
     error::AppError,
@@ -131,8 +131,8 @@ impl Commitment {
         self.0.progress
     }
 
-    async fn due_on(&self) -> Option<NaiveDate> {
-        self.0.due_on
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
     }
 
     /// Who reports on this commitment for its partner.

@@ -3,6 +3,7 @@
 mod action_group;
 mod coalition;
 mod commitment;
+mod date;
 mod enums;
 mod event;
 mod membership;
@@ -18,6 +19,7 @@ mod work_plan;
 pub use action_group::{ActionGroup, ActionGroupMember};
 pub use coalition::Coalition;
 pub use commitment::Commitment;
+pub use date::Date;
 pub use enums::{
     ActionGroupStatus, CommitmentStatus, GroupRole, MembershipStatus, PartnerKind, PartnerRole,
     PlatformRole, ReviewDecision, ReviewState, Visibility, WorkPlanItemStatus, WorkPlanLevel,

@@ -1,9 +1,9 @@
 use async_graphql::{Context, Object, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{work_plan_items, work_plans};
 
 use super::{
-    enums::stored, ActionGroup, Partner, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
+    enums::stored, ActionGroup, Date, Partner, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
 };
 use crate::{
     error::AppError,
@@ -38,12 +38,12 @@ impl WorkPlan {
         stored::<crate::domain::WorkPlanStatus>(&self.0.status).map(Into::into)
     }
 
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
     }
 
-    async fn ends_on(&self) -> NaiveDate {
-        self.0.ends_on
+    async fn ends_on(&self) -> Date {
+        Date(self.0.ends_on)
     }
 
     /// For REGIONAL and NATIONAL plans.
@@ -110,8 +110,8 @@ impl WorkPlanItem {
             .map(Partner))
     }
 
-    async fn due_on(&self) -> Option<NaiveDate> {
-        self.0.due_on
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
     }
 
     async fn status(&self) -> async_graphql::Result<WorkPlanItemStatus> {
