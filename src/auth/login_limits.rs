@@ -1,8 +1,10 @@
 //! Failed-login budgets: per e-mail (guessing one account's password) and per
 //! client address (trying many accounts), in a sliding 15-minute window. Only
-//! failures count. Counted on this node and, with Redis, across all nodes: a
-//! budget is used up when either count says so.
-use std::time::Duration;
+//! failures count: an attempt is counted before the password is checked (so
+//! attempts made at once cannot all slip through) and taken back if it
+//! succeeds. Counted on this node and, with Redis, across all nodes; Redis's
+//! counts decide whenever it answers.
+use std::time::{Duration, Instant};
 
 use super::{shared_failures::SharedFailures, FailureLimiter};
 
@@ -32,37 +34,45 @@ impl LoginLimits {
         }
     }
 
+    /// Starts a login attempt, counted as a failure unless it `succeeded`:
     /// `Err(retry_after)` when the e-mail's or the client's budget is used up.
-    pub async fn check(&self, email: &str, client: &str) -> Result<(), Duration> {
+    /// With Redis its counts decide (they are the deployment's); when Redis
+    /// cannot tell, this node's own do.
+    pub async fn attempt(&self, email: &str, client: &str) -> Result<Attempt<'_>, Duration> {
+        let mut attempt = Attempt {
+            limits: self,
+            email: email.to_owned(),
+            client: client.to_owned(),
+            held: Vec::new(),
+        };
         for (scope, limiter, key) in self.budgets(email, client) {
-            limiter.check(key)?;
-            let Some(shared) = &self.shared else {
-                continue;
-            };
-            if let Some((failures, oldest_leaves_in)) = shared.recent(scope, key, WINDOW).await {
-                if failures >= limiter.max_failures() {
-                    return Err(oldest_leaves_in.max(Duration::from_secs(1)));
+            let local = limiter.reserve(key);
+            if let Ok(at) = local {
+                attempt.held.push(Held::Local { scope, at });
+            }
+            let shared = match &self.shared {
+                Some(shared) => {
+                    shared
+                        .reserve(scope, key, limiter.max_failures(), WINDOW)
+                        .await
                 }
+                None => None,
+            };
+            let verdict = match shared {
+                Some(Ok(member)) => {
+                    attempt.held.push(Held::Shared { scope, member });
+                    Ok(())
+                }
+                Some(Err(retry_after)) => Err(retry_after),
+                None => local.map(|_| ()),
+            };
+            if let Err(retry_after) = verdict {
+                // Refused attempts are not failures: nothing stays counted.
+                attempt.release().await;
+                return Err(retry_after);
             }
         }
-        Ok(())
-    }
-
-    pub async fn record_failure(&self, email: &str, client: &str) {
-        for (scope, limiter, key) in self.budgets(email, client) {
-            limiter.record_failure(key);
-            if let Some(shared) = &self.shared {
-                shared.record(scope, key, WINDOW).await;
-            }
-        }
-    }
-
-    /// A successful login clears its e-mail's count (not its client's).
-    pub async fn clear(&self, email: &str) {
-        self.per_email.clear(email);
-        if let Some(shared) = &self.shared {
-            shared.clear("email", email).await;
-        }
+        Ok(attempt)
     }
 
     fn budgets<'a>(
@@ -74,5 +84,56 @@ impl LoginLimits {
             ("email", &self.per_email, email),
             ("client", &self.per_client, client),
         ]
+    }
+}
+
+/// What an attempt holds in each count until it is known to have failed.
+enum Held {
+    Local { scope: &'static str, at: Instant },
+    Shared { scope: &'static str, member: String },
+}
+
+/// A login attempt under way: a failure unless `succeeded` is called.
+pub struct Attempt<'a> {
+    limits: &'a LoginLimits,
+    email: String,
+    client: String,
+    held: Vec<Held>,
+}
+
+impl Attempt<'_> {
+    /// The password was right: the attempt is taken back, and the e-mail's
+    /// failures are forgotten (not the client's).
+    pub async fn succeeded(mut self) {
+        self.release().await;
+        self.limits.per_email.clear(&self.email);
+        if let Some(shared) = &self.limits.shared {
+            shared.clear("email", &self.email).await;
+        }
+    }
+
+    async fn release(&mut self) {
+        let limits = self.limits;
+        for held in std::mem::take(&mut self.held) {
+            match held {
+                Held::Local { scope, at } => {
+                    let (limiter, key) = self.budget(scope);
+                    limiter.release(key, at);
+                }
+                Held::Shared { scope, member } => {
+                    let (_, key) = self.budget(scope);
+                    if let Some(shared) = &limits.shared {
+                        shared.release(scope, key, &member).await;
+                    }
+                }
+            }
+        }
+    }
+
+    fn budget(&self, scope: &str) -> (&FailureLimiter, &str) {
+        match scope {
+            "email" => (&self.limits.per_email, &self.email),
+            _ => (&self.limits.per_client, &self.client),
+        }
     }
 }

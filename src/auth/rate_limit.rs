@@ -30,26 +30,11 @@ impl FailureLimiter {
         self.max_failures
     }
 
+    /// Counts an attempt for `key` before it is made, in one step with the
+    /// check, so that attempts made at once cannot all pass the check:
+    /// `Ok(at)` (release it with `release(key, at)` if it succeeds), or
     /// `Err(retry_after)` when `key` has used up its failures in the window.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
-        let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(times) = failures.get_mut(key) else {
-            return Ok(());
-        };
-        Self::forget_old(times, now, self.window);
-        if times.len() >= self.max_failures {
-            let oldest = times.front().copied().unwrap_or(now);
-            Err(self
-                .window
-                .saturating_sub(now - oldest)
-                .max(Duration::from_secs(1)))
-        } else {
-            Ok(())
-        }
-    }
-
-    pub fn record_failure(&self, key: &str) {
+    pub fn reserve(&self, key: &str) -> Result<Instant, Duration> {
         let now = Instant::now();
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if failures.len() >= Self::MAX_KEYS {
@@ -61,7 +46,26 @@ impl FailureLimiter {
         }
         let times = failures.entry(key.to_owned()).or_default();
         Self::forget_old(times, now, self.window);
+        if times.len() >= self.max_failures {
+            // Below the budget again once this one leaves the window.
+            let freeing = times[times.len() - self.max_failures];
+            return Err(self
+                .window
+                .saturating_sub(now - freeing)
+                .max(Duration::from_secs(1)));
+        }
         times.push_back(now);
+        Ok(now)
+    }
+
+    /// Takes back an attempt that did not fail.
+    pub fn release(&self, key: &str, at: Instant) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(times) = failures.get_mut(key) {
+            if let Some(position) = times.iter().position(|t| *t == at) {
+                times.remove(position);
+            }
+        }
     }
 
     pub fn clear(&self, key: &str) {
@@ -83,12 +87,22 @@ mod tests {
     #[test]
     fn blocks_after_the_allowed_failures_and_forgets_them_after_the_window() {
         let limiter = FailureLimiter::new(2, Duration::from_millis(50));
-        limiter.record_failure("a");
-        assert!(limiter.check("a").is_ok());
-        limiter.record_failure("a");
-        assert!(limiter.check("a").is_err());
-        assert!(limiter.check("b").is_ok());
+        assert!(limiter.reserve("a").is_ok());
+        assert!(limiter.reserve("a").is_ok());
+        assert!(limiter.reserve("a").is_err());
+        assert!(limiter.reserve("b").is_ok());
         std::thread::sleep(Duration::from_millis(60));
-        assert!(limiter.check("a").is_ok());
+        assert!(limiter.reserve("a").is_ok());
+    }
+
+    #[test]
+    fn an_attempt_that_did_not_fail_is_taken_back() {
+        let limiter = FailureLimiter::new(1, Duration::from_secs(60));
+        let at = limiter.reserve("a").unwrap();
+        limiter.release("a", at);
+        assert!(limiter.reserve("a").is_ok());
+        assert!(limiter.reserve("a").is_err());
+        limiter.clear("a");
+        assert!(limiter.reserve("a").is_ok());
     }
 }

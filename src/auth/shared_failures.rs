@@ -1,12 +1,15 @@
 //! Failed-login counts shared by every node through Redis, so that N nodes
 //! behind a load balancer do not give an attacker N times the budget.
 //!
-//! Each key (an e-mail or a client address, hashed: no addresses in Redis) is a
-//! sorted set of failure times in milliseconds, trimmed to the window on every
-//! look and expiring with it. Redis is a help here, not a dependency: when it
-//! is slow or down, every call gives up within `TIMEOUT` and the node's own
-//! counts still apply, so logins neither hang nor fail because of it.
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+//! Each key (an e-mail or a client address, under its SHA-256: not readable at a
+//! glance, though a determined reader of Redis could guess them back) is a sorted
+//! set of attempt times in milliseconds, trimmed to the window on every look and
+//! expiring with it. An attempt is counted before the password is checked, in one
+//! script with the check, and taken back if it succeeds. Redis is a help here,
+//! not a dependency: when it is slow or down, a call gives up within `TIMEOUT`
+//! (twice that if it must connect first) and the node's own counts decide, so
+//! logins neither hang nor fail because of it.
+use std::{sync::LazyLock, time::Duration};
 
 use rand_core::RngCore;
 use redis::aio::MultiplexedConnection;
@@ -18,6 +21,29 @@ use super::token;
 const TIMEOUT: Duration = Duration::from_millis(250);
 /// After a failed connection, how long to go without Redis before trying again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// KEYS[1]: the sorted set; ARGV: window (ms), budget, a new unique member.
+/// Returns {1, 0} when the attempt is counted, {0, retry_after_ms} when the
+/// budget is used up (until the failure whose leaving frees a slot leaves).
+static RESERVE: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local window = tonumber(ARGV[1])
+        local budget = tonumber(ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        local count = redis.call('ZCARD', KEYS[1])
+        if count >= budget then
+            local freeing = redis.call('ZRANGE', KEYS[1], count - budget, count - budget, 'WITHSCORES')
+            return {0, math.max(1000, tonumber(freeing[2]) + window - now)}
+        end
+        redis.call('ZADD', KEYS[1], now, ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], window)
+        return {1, 0}
+        ",
+    )
+});
 
 pub struct SharedFailures {
     client: redis::Client,
@@ -41,62 +67,62 @@ impl SharedFailures {
         }
     }
 
-    /// The failures of `key` in the last `window`, and when the oldest of them
-    /// leaves it; None when Redis cannot tell.
-    pub async fn recent(
+    /// Counts an attempt for `key` before it is made, in one step with the
+    /// check (a script, so attempts made at once on any node cannot all pass):
+    /// `Some(Ok(member))` (take it back with `release` if it succeeds),
+    /// `Some(Err(retry_after))` when the budget is used up, None when Redis
+    /// cannot tell. Times are Redis's own clock, so nodes' clocks do not matter.
+    pub async fn reserve(
         &self,
         scope: &str,
         key: &str,
+        max_failures: usize,
         window: Duration,
-    ) -> Option<(usize, Duration)> {
-        let key = self.key(scope, key);
-        let now = now_millis();
-        let cutoff = now.saturating_sub(millis(window));
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .cmd("ZREMRANGEBYSCORE")
-            .arg(&key)
-            .arg("-inf")
-            .arg(cutoff)
-            .ignore()
-            .cmd("ZCARD")
-            .arg(&key)
-            .cmd("ZRANGE")
-            .arg(&key)
-            .arg(0)
-            .arg(0)
-            .arg("WITHSCORES");
-        let (count, oldest): (usize, Vec<(String, u64)>) = self.run(&pipe).await?;
-        let leaves_in = oldest
-            .first()
-            .map(|(_, at)| millis(window).saturating_sub(now.saturating_sub(*at)))
-            .unwrap_or(0);
-        Some((count, Duration::from_millis(leaves_in)))
+    ) -> Option<Result<String, Duration>> {
+        let member = format!("{:016x}", rand_core::OsRng.next_u64());
+        let mut invocation = RESERVE.key(self.key(scope, key));
+        invocation
+            .arg(millis(window))
+            .arg(max_failures)
+            .arg(&member);
+        let mut connection = self.connect().await?;
+        let reply = tokio::time::timeout(
+            TIMEOUT,
+            invocation.invoke_async::<(i64, u64)>(&mut connection),
+        )
+        .await;
+        match reply {
+            Ok(Ok((1, _))) => Some(Ok(member)),
+            Ok(Ok((_, retry_after_ms))) => Some(Err(Duration::from_millis(retry_after_ms))),
+            Ok(Err(error)) => {
+                tracing::warn!(error = %error, "shared login limits: Redis refused; using this node's counts");
+                self.disconnect().await;
+                None
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "shared login limits: Redis did not answer in time; using this node's counts"
+                );
+                self.disconnect().await;
+                None
+            }
+        }
     }
 
-    pub async fn record(&self, scope: &str, key: &str, window: Duration) {
-        let key = self.key(scope, key);
-        let now = now_millis();
-        // Unique per failure: two at the same millisecond both count.
-        let member = format!("{now}:{}", rand_core::OsRng.next_u64());
+    /// Takes back an attempt that did not fail.
+    pub async fn release(&self, scope: &str, key: &str, member: &str) {
         let mut pipe = redis::pipe();
-        pipe.atomic()
-            .cmd("ZADD")
-            .arg(&key)
-            .arg(now)
+        pipe.cmd("ZREM")
+            .arg(self.key(scope, key))
             .arg(member)
-            .ignore()
-            .cmd("PEXPIRE")
-            .arg(&key)
-            .arg(millis(window))
             .ignore();
-        let _: Option<()> = self.run(&pipe).await;
+        self.run(&pipe).await;
     }
 
     pub async fn clear(&self, scope: &str, key: &str) {
         let mut pipe = redis::pipe();
         pipe.cmd("DEL").arg(self.key(scope, key)).ignore();
-        let _: Option<()> = self.run(&pipe).await;
+        self.run(&pipe).await;
     }
 
     fn key(&self, scope: &str, key: &str) -> String {
@@ -107,20 +133,23 @@ impl SharedFailures {
         )
     }
 
-    async fn run<T: redis::FromRedisValue>(&self, pipe: &redis::Pipeline) -> Option<T> {
-        let mut connection = self.connect().await?;
-        match tokio::time::timeout(TIMEOUT, pipe.query_async::<T>(&mut connection)).await {
-            Ok(Ok(value)) => Some(value),
-            _ => {
-                tracing::warn!(
-                    "shared login limits: Redis did not answer; using this node's counts"
-                );
-                let mut slot = self.connection.lock().await;
-                slot.open = None;
-                slot.failed_at = Some(Instant::now());
-                None
-            }
+    async fn run(&self, pipe: &redis::Pipeline) {
+        let Some(mut connection) = self.connect().await else {
+            return;
+        };
+        let done = tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection)).await;
+        if !matches!(done, Ok(Ok(()))) {
+            tracing::warn!(
+                "shared login limits: Redis did not take a change; using this node's counts"
+            );
+            self.disconnect().await;
         }
+    }
+
+    async fn disconnect(&self) {
+        let mut slot = self.connection.lock().await;
+        slot.open = None;
+        slot.failed_at = Some(Instant::now());
     }
 
     async fn connect(&self) -> Option<MultiplexedConnection> {
@@ -138,12 +167,6 @@ impl SharedFailures {
         }
         slot.open.clone()
     }
-}
-
-fn now_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, millis)
 }
 
 fn millis(duration: Duration) -> u64 {

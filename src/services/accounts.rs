@@ -40,11 +40,14 @@ pub async fn login(
     let limits = &state.login_limits;
     let email_key = email_text.trim().to_lowercase();
     let client_key = client.to_string();
-    if let Err(retry_after) = limits.check(&email_key, &client_key).await {
-        return Err(AppError::RateLimited {
-            retry_after_secs: retry_after.as_secs().max(1),
-        });
-    }
+    let attempt = match limits.attempt(&email_key, &client_key).await {
+        Ok(attempt) => attempt,
+        Err(retry_after) => {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry_after.as_secs().max(1),
+            })
+        }
+    };
 
     let length = password_text.expose_secret().chars().count();
     let user = match Email::parse("email", email_text) {
@@ -65,11 +68,11 @@ pub async fn login(
     let matches =
         password::verify(candidate, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| matches) else {
-        limits.record_failure(&email_key, &client_key).await;
+        // The attempt stays counted: a failure.
         tracing::info!(client.address = %client, "failed login");
         return Err(invalid_credentials());
     };
-    limits.clear(&email_key).await;
+    attempt.succeeded().await;
     let token = start_session(&state.db, user.id, state.config.session_ttl()).await?;
     Ok(SignedIn { token, user })
 }

@@ -258,6 +258,44 @@ async fn failed_logins_are_counted_across_nodes() {
 }
 
 #[tokio::test]
+async fn guesses_made_at_once_on_two_nodes_get_no_more_than_the_budget() {
+    let redis = RedisProcess::start();
+    let url = redis.url();
+    let a =
+        spawn_app_with(|config| config.redis_url = Some(coalition::config::SecretUrl::new(&url)))
+            .await;
+    let b = a.spawn_node(|_| {}).await;
+    let guesses = (0..20).map(|i| wrong_login(if i % 2 == 0 { &a } else { &b }));
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|a| *a == "UNAUTHENTICATED").count();
+    let refused = answers.iter().filter(|a| *a == "RATE_LIMITED").count();
+    assert_eq!((checked, refused), (5, 15), "{answers:?}");
+}
+
+#[tokio::test]
+async fn logins_go_on_while_redis_hangs_with_each_node_s_own_counts() {
+    let redis = RedisProcess::start();
+    let url = redis.url();
+    let node =
+        spawn_app_with(|config| config.redis_url = Some(coalition::config::SecretUrl::new(&url)))
+            .await;
+    // Connected and answering first, then frozen: calls wait for replies that never come.
+    assert_eq!(wrong_login(&node).await, "UNAUTHENTICATED");
+    redis.pause();
+    for _ in 0..4 {
+        let started = std::time::Instant::now();
+        assert_eq!(wrong_login(&node).await, "UNAUTHENTICATED");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "a login took {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(wrong_login(&node).await, "RATE_LIMITED");
+    redis.resume();
+}
+
+#[tokio::test]
 async fn logins_go_on_while_redis_is_down_with_each_node_s_own_counts() {
     let mut redis = RedisProcess::start();
     let url = redis.url();

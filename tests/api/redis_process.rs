@@ -50,9 +50,32 @@ impl RedisProcess {
         }
     }
 
+    /// Freezes the server (SIGSTOP): it still accepts connections, and answers
+    /// nothing until `resume`.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("the server runs").id();
+        let status = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal} {pid}");
+    }
+
     /// Ends the server by its PID.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
+            // A paused server must run again to end.
+            let _ = Command::new("kill")
+                .args(["-CONT", &child.id().to_string()])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
         }
