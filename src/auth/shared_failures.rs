@@ -18,7 +18,7 @@ use tokio::{sync::Mutex, time::Instant};
 use super::token;
 
 /// Longest a login waits for Redis.
-const TIMEOUT: Duration = Duration::from_millis(250);
+const TIMEOUT: Duration = Duration::from_millis(500);
 /// After a failed connection, how long to go without Redis before trying again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 

@@ -286,7 +286,7 @@ async fn logins_go_on_while_redis_hangs_with_each_node_s_own_counts() {
         let started = std::time::Instant::now();
         assert_eq!(wrong_login(&node).await, "UNAUTHENTICATED");
         assert!(
-            started.elapsed() < Duration::from_secs(2),
+            started.elapsed() < Duration::from_secs(3),
             "a login took {:?}",
             started.elapsed()
         );
