@@ -93,7 +93,8 @@ enum Held {
     Shared { scope: &'static str, member: String },
 }
 
-/// A login attempt under way: a failure unless `succeeded` is called.
+/// A login attempt under way: a failure unless `succeeded` or `abandoned` is
+/// called (so a request cut off midway counts as one).
 pub struct Attempt<'a> {
     limits: &'a LoginLimits,
     email: String,
@@ -110,6 +111,12 @@ impl Attempt<'_> {
         if let Some(shared) = &self.limits.shared {
             shared.clear("email", &self.email).await;
         }
+    }
+
+    /// The password could not be checked (the database failed): taken back,
+    /// neither a failure nor a success.
+    pub async fn abandoned(mut self) {
+        self.release().await;
     }
 
     async fn release(&mut self) {

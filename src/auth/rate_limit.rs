@@ -65,6 +65,9 @@ impl FailureLimiter {
             if let Some(position) = times.iter().position(|t| *t == at) {
                 times.remove(position);
             }
+            if times.is_empty() {
+                failures.remove(key);
+            }
         }
     }
 

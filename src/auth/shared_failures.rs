@@ -9,7 +9,10 @@
 //! not a dependency: when it is slow or down, a call gives up within `TIMEOUT`
 //! (twice that if it must connect first) and the node's own counts decide, so
 //! logins neither hang nor fail because of it.
-use std::{sync::LazyLock, time::Duration};
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use rand_core::RngCore;
 use redis::aio::MultiplexedConnection;
@@ -21,6 +24,8 @@ use super::token;
 const TIMEOUT: Duration = Duration::from_millis(500);
 /// After a failed connection, how long to go without Redis before trying again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How often a taken-back attempt is sent before it is left to expire.
+const TAKE_BACK_TRIES: u32 = 10;
 
 /// KEYS[1]: the sorted set; ARGV: window (ms), budget, a new unique member.
 /// Returns {1, 0} when the attempt is counted, {0, retry_after_ms} when the
@@ -28,6 +33,7 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 static RESERVE: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
         r"
+        redis.replicate_commands() -- TIME before writes: Redis before 5 needs this
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
         local window = tonumber(ARGV[1])
@@ -48,7 +54,7 @@ static RESERVE: LazyLock<redis::Script> = LazyLock::new(|| {
 pub struct SharedFailures {
     client: redis::Client,
     prefix: String,
-    connection: Mutex<Connection>,
+    connection: Arc<Mutex<Connection>>,
 }
 
 #[derive(Default)]
@@ -63,7 +69,7 @@ impl SharedFailures {
         Self {
             client,
             prefix: prefix.into(),
-            connection: Mutex::new(Connection::default()),
+            connection: Arc::new(Mutex::new(Connection::default())),
         }
     }
 
@@ -94,16 +100,15 @@ impl SharedFailures {
         match reply {
             Ok(Ok((1, _))) => Some(Ok(member)),
             Ok(Ok((_, retry_after_ms))) => Some(Err(Duration::from_millis(retry_after_ms))),
-            Ok(Err(error)) => {
-                tracing::warn!(error = %error, "shared login limits: Redis refused; using this node's counts");
+            failed => {
+                match failed {
+                    Ok(Err(error)) => tracing::warn!(error = %error, "shared login limits: Redis failed; using this node's counts"),
+                    _ => tracing::warn!("shared login limits: Redis did not answer in time; using this node's counts"),
+                }
                 self.disconnect().await;
-                None
-            }
-            Err(_) => {
-                tracing::warn!(
-                    "shared login limits: Redis did not answer in time; using this node's counts"
-                );
-                self.disconnect().await;
+                // The script may have run all the same: this node's counts
+                // decide this attempt, so it must not count there too.
+                self.release(scope, key, &member).await;
                 None
             }
         }
@@ -116,13 +121,54 @@ impl SharedFailures {
             .arg(self.key(scope, key))
             .arg(member)
             .ignore();
-        self.run(&pipe).await;
+        self.send_until_taken(pipe).await;
     }
 
     pub async fn clear(&self, scope: &str, key: &str) {
         let mut pipe = redis::pipe();
         pipe.cmd("DEL").arg(self.key(scope, key)).ignore();
-        self.run(&pipe).await;
+        self.send_until_taken(pipe).await;
+    }
+
+    /// Sends a change that must land even through a hiccup of Redis (a
+    /// taken-back attempt left behind would count as a failure): at once on the
+    /// open connection, in order with what this node sends next; failing that,
+    /// from a task of its own, so no login waits for it, tried again for a
+    /// while, past the back-off that spares logins from a Redis that is down.
+    async fn send_until_taken(&self, pipe: redis::Pipeline) {
+        let open = self.connection.lock().await.open.clone();
+        if let Some(mut connection) = open {
+            let sent = tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection)).await;
+            if matches!(sent, Ok(Ok(()))) {
+                return;
+            }
+        }
+        let client = self.client.clone();
+        let shared = self.connection.clone();
+        tokio::spawn(async move {
+            for _ in 0..TAKE_BACK_TRIES {
+                let open = shared.lock().await.open.clone();
+                let connection = match open {
+                    Some(connection) => Some(connection),
+                    None => {
+                        tokio::time::timeout(TIMEOUT, client.get_multiplexed_async_connection())
+                            .await
+                            .ok()
+                            .and_then(Result::ok)
+                    }
+                };
+                if let Some(mut connection) = connection {
+                    let sent =
+                        tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection))
+                            .await;
+                    if matches!(sent, Ok(Ok(()))) {
+                        return;
+                    }
+                }
+                tokio::time::sleep(RETRY_AFTER).await;
+            }
+            tracing::warn!("shared login limits: a taken-back attempt did not reach Redis; it expires with its window");
+        });
     }
 
     fn key(&self, scope: &str, key: &str) -> String {
@@ -131,19 +177,6 @@ impl SharedFailures {
             self.prefix,
             token::hash(key)
         )
-    }
-
-    async fn run(&self, pipe: &redis::Pipeline) {
-        let Some(mut connection) = self.connect().await else {
-            return;
-        };
-        let done = tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection)).await;
-        if !matches!(done, Ok(Ok(()))) {
-            tracing::warn!(
-                "shared login limits: Redis did not take a change; using this node's counts"
-            );
-            self.disconnect().await;
-        }
     }
 
     async fn disconnect(&self) {

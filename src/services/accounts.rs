@@ -44,11 +44,37 @@ pub async fn login(
         Ok(attempt) => attempt,
         Err(retry_after) => {
             return Err(AppError::RateLimited {
-                retry_after_secs: retry_after.as_secs().max(1),
-            })
+                // Rounded up: a client that waits this long is let in.
+                retry_after_secs: u64::try_from(retry_after.as_millis().div_ceil(1000))
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            });
         }
     };
 
+    let user = match verified_user(state, email_text, password_text).await {
+        Ok(user) => user,
+        Err(error) => {
+            attempt.abandoned().await;
+            return Err(error);
+        }
+    };
+    let Some(user) = user else {
+        // The attempt stays counted: a failure.
+        tracing::info!(client.address = %client, "failed login");
+        return Err(invalid_credentials());
+    };
+    attempt.succeeded().await;
+    let token = start_session(&state.db, user.id, state.config.session_ttl()).await?;
+    Ok(SignedIn { token, user })
+}
+
+/// The user with this e-mail and password, if both are right.
+async fn verified_user(
+    state: &AppState,
+    email_text: &str,
+    password_text: SecretString,
+) -> AppResult<Option<users::Model>> {
     let length = password_text.expose_secret().chars().count();
     let user = match Email::parse("email", email_text) {
         Ok(email) if length <= Password::MAX_CHARS => {
@@ -67,14 +93,7 @@ pub async fn login(
     };
     let matches =
         password::verify(candidate, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let Some(user) = user.filter(|_| matches) else {
-        // The attempt stays counted: a failure.
-        tracing::info!(client.address = %client, "failed login");
-        return Err(invalid_credentials());
-    };
-    attempt.succeeded().await;
-    let token = start_session(&state.db, user.id, state.config.session_ttl()).await?;
-    Ok(SignedIn { token, user })
+    Ok(user.filter(|_| matches))
 }
 
 async fn start_session(

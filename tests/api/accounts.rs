@@ -291,3 +291,35 @@ async fn only_platform_admins_grant_platform_roles() {
         "SECRETARIAT"
     );
 }
+
+#[tokio::test]
+async fn successful_logins_do_not_use_up_the_budget() {
+    let app = spawn_app().await;
+    let login = |password: &'static str| {
+        app.graphql(
+            None,
+            LOGIN,
+            json!({ "email": "admin@test.example", "password": password }),
+        )
+    };
+    // Every attempt is counted before its password is checked, and taken back
+    // when it was right: ten right ones leave the whole budget.
+    for _ in 0..10 {
+        assert!(login(ADMIN_PASSWORD).await.get("errors").is_none());
+    }
+    for _ in 0..4 {
+        assert_eq!(
+            first_error_code(&login("wrong password!!").await),
+            "UNAUTHENTICATED"
+        );
+    }
+    assert!(login(ADMIN_PASSWORD).await.get("errors").is_none());
+    // ... and a right one forgets the e-mail's failures.
+    for _ in 0..4 {
+        assert_eq!(
+            first_error_code(&login("wrong password!!").await),
+            "UNAUTHENTICATED"
+        );
+    }
+    assert!(login(ADMIN_PASSWORD).await.get("errors").is_none());
+}

@@ -13,9 +13,13 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => NaiveDate::parse_from_str(text, FORMAT)
+            Value::String(text) => iso_shaped(text)
+                .then(|| NaiveDate::parse_from_str(text, FORMAT).ok())
+                .flatten()
                 .map(Date)
-                .map_err(|_| InputValueError::custom(format!("{text:?} is not a YYYY-MM-DD date"))),
+                .ok_or_else(|| {
+                    InputValueError::custom(format!("{text:?} is not a YYYY-MM-DD date"))
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -23,6 +27,15 @@ impl ScalarType for Date {
     fn to_value(&self) -> Value {
         Value::String(self.0.format(FORMAT).to_string())
     }
+}
+
+/// Exactly `dddd-dd-dd`: chrono alone would also take " 2026-1-5" or "+10000-01-01".
+fn iso_shaped(text: &str) -> bool {
+    text.len() == 10
+        && text.bytes().enumerate().all(|(i, byte)| match i {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
 }
 
 impl From<NaiveDate> for Date {
@@ -48,6 +61,15 @@ mod tests {
         assert_eq!(date.to_value(), Value::String("2026-11-30".into()));
         assert!(Date::parse(Value::String("30/11/2026".into())).is_err());
         assert!(Date::parse(Value::String("2026-02-30".into())).is_err());
+        for loose in [
+            "26-1-5",
+            " 2026-11-30",
+            "2026-1-05",
+            "+10000-01-01",
+            "-0001-01-01",
+        ] {
+            assert!(Date::parse(Value::String(loose.into())).is_err(), "{loose}");
+        }
         assert!(Date::parse(Value::from(20261130)).is_err());
     }
 }
