@@ -3,8 +3,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-pub use crate::auth::LoginLimits;
-use crate::{config::Config, events::Bus, metrics::Metrics};
+use crate::{auth::LoginLimits, config::Config, events::Bus, metrics::Metrics};
 
 #[derive(Clone)]
 pub struct AppState {

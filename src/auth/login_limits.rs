@@ -18,12 +18,6 @@ pub struct LoginLimits {
     shared: Option<SharedFailures>,
 }
 
-impl Default for LoginLimits {
-    fn default() -> Self {
-        Self::new(None)
-    }
-}
-
 impl LoginLimits {
     /// `shared`: the counts all nodes see (Redis), if there is more than one node.
     pub fn new(shared: Option<SharedFailures>) -> Self {
@@ -138,9 +132,11 @@ impl Attempt<'_> {
     }
 
     fn budget(&self, scope: &str) -> (&FailureLimiter, &str) {
-        match scope {
-            "email" => (&self.limits.per_email, &self.email),
-            _ => (&self.limits.per_client, &self.client),
-        }
+        let budgets = self.limits.budgets(&self.email, &self.client);
+        let (_, limiter, key) = budgets
+            .into_iter()
+            .find(|(name, ..)| *name == scope)
+            .expect("an attempt holds only the budgets it was started with");
+        (limiter, key)
     }
 }

@@ -137,11 +137,8 @@ impl SharedFailures {
     /// while, past the back-off that spares logins from a Redis that is down.
     async fn send_until_taken(&self, pipe: redis::Pipeline) {
         let open = self.connection.lock().await.open.clone();
-        if let Some(mut connection) = open {
-            let sent = tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection)).await;
-            if matches!(sent, Ok(Ok(()))) {
-                return;
-            }
+        if send(&pipe, open).await {
+            return;
         }
         let client = self.client.clone();
         let shared = self.connection.clone();
@@ -150,20 +147,10 @@ impl SharedFailures {
                 let open = shared.lock().await.open.clone();
                 let connection = match open {
                     Some(connection) => Some(connection),
-                    None => {
-                        tokio::time::timeout(TIMEOUT, client.get_multiplexed_async_connection())
-                            .await
-                            .ok()
-                            .and_then(Result::ok)
-                    }
+                    None => open_connection(&client).await,
                 };
-                if let Some(mut connection) = connection {
-                    let sent =
-                        tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection))
-                            .await;
-                    if matches!(sent, Ok(Ok(()))) {
-                        return;
-                    }
+                if send(&pipe, connection).await {
+                    return;
                 }
                 tokio::time::sleep(RETRY_AFTER).await;
             }
@@ -191,15 +178,29 @@ impl SharedFailures {
             if slot.failed_at.is_some_and(|at| at.elapsed() < RETRY_AFTER) {
                 return None;
             }
-            let opened =
-                tokio::time::timeout(TIMEOUT, self.client.get_multiplexed_async_connection()).await;
-            match opened {
-                Ok(Ok(connection)) => slot.open = Some(connection),
-                _ => slot.failed_at = Some(Instant::now()),
+            slot.open = open_connection(&self.client).await;
+            if slot.open.is_none() {
+                slot.failed_at = Some(Instant::now());
             }
         }
         slot.open.clone()
     }
+}
+
+async fn open_connection(client: &redis::Client) -> Option<MultiplexedConnection> {
+    tokio::time::timeout(TIMEOUT, client.get_multiplexed_async_connection())
+        .await
+        .ok()
+        .and_then(Result::ok)
+}
+
+/// Whether `pipe` was taken, on `connection` if there is one.
+async fn send(pipe: &redis::Pipeline, connection: Option<MultiplexedConnection>) -> bool {
+    let Some(mut connection) = connection else {
+        return false;
+    };
+    let sent = tokio::time::timeout(TIMEOUT, pipe.query_async::<()>(&mut connection)).await;
+    matches!(sent, Ok(Ok(())))
 }
 
 fn millis(duration: Duration) -> u64 {

@@ -315,15 +315,10 @@ async fn measure(args: &Args, database: &BenchDatabase) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_secs(3)).await;
         let after = node.rss_kib();
         let per_one = (after.saturating_sub(before)) as f64 * 1.024 / args.idle as f64;
-        let what = if subscribe {
-            "idle subscriptions:"
+        let (what, unit) = if subscribe {
+            ("idle subscriptions:", "per subscription")
         } else {
-            "idle connections:  "
-        };
-        let unit = if subscribe {
-            "per subscription"
-        } else {
-            "per connection (no subscription)"
+            ("idle connections:  ", "per connection (no subscription)")
         };
         println!(
             "{what} {:>6}   server RSS {:.1} MiB -> {:.1} MiB   {per_one:.1} KB {unit}",

@@ -145,22 +145,16 @@ pub async fn execute(
         })
         .await;
     let metrics = &state.app.metrics;
+    metrics.record_cache_lookup(matches!(lookup, Lookup::Hit(_)));
+    metrics.record_request(
+        kind,
+        !matches!(lookup, Lookup::Uncached(_)),
+        started.elapsed(),
+    );
     match lookup {
-        Lookup::Hit(answer) => {
-            metrics.record_cache_lookup(true);
-            metrics.record_request(kind, true, started.elapsed());
-            json_response(answer, Some("hit"))
-        }
-        Lookup::Miss(answer) => {
-            metrics.record_cache_lookup(false);
-            metrics.record_request(kind, true, started.elapsed());
-            json_response(answer, Some("miss"))
-        }
-        Lookup::Uncached(response) => {
-            metrics.record_cache_lookup(false);
-            metrics.record_request(kind, false, started.elapsed());
-            GraphQLResponse::from(response).into_response()
-        }
+        Lookup::Hit(answer) => json_response(answer, "hit"),
+        Lookup::Miss(answer) => json_response(answer, "miss"),
+        Lookup::Uncached(response) => GraphQLResponse::from(response).into_response(),
     }
 }
 
@@ -197,16 +191,14 @@ async fn revision(state: &HttpState) -> Option<i64> {
 }
 
 /// A GraphQL answer already serialized, with `x-cache` saying where it came from.
-fn json_response(body: Bytes, cache: Option<&'static str>) -> Response {
+fn json_response(body: Bytes, cache: &'static str) -> Response {
     let mut response = Response::new(axum::body::Body::from(body));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/graphql-response+json"),
     );
-    if let Some(cache) = cache {
-        headers.insert("x-cache", HeaderValue::from_static(cache));
-    }
+    headers.insert("x-cache", HeaderValue::from_static(cache));
     response
 }
 

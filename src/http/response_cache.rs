@@ -179,7 +179,7 @@ impl ResponseCache {
     }
 
     /// The answer kept for `key`, if it was computed at `revision`.
-    pub fn get(&self, key: &CacheKey, revision: i64) -> Option<Bytes> {
+    fn get(&self, key: &CacheKey, revision: i64) -> Option<Bytes> {
         self.entries
             .get(key)
             .filter(|entry| entry.revision == revision)
@@ -188,7 +188,7 @@ impl ResponseCache {
 
     /// Keeps `response`, computed from data at `revision` (read before the
     /// request authenticated and ran).
-    pub fn insert(&self, key: CacheKey, revision: i64, response: Bytes) {
+    fn insert(&self, key: CacheKey, revision: i64, response: Bytes) {
         self.insert_entry(key, revision, Some(response));
     }
 

@@ -80,12 +80,11 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
                 }
             }
             _ = session_check.tick(), if connection.session_id().is_some() => {
-                let checked = check_session(
-                    connection.state.app.db.clone(),
-                    connection.executor.clone(),
-                );
-                if let Next::Close(code, reason) = Box::pin(checked).await {
-                    break Next::Close(code, reason);
+                if let Some(executor) = connection.executor.clone() {
+                    let checked = check_session(connection.state.app.db.clone(), executor);
+                    if let Next::Close(code, reason) = Box::pin(checked).await {
+                        break Next::Close(code, reason);
+                    }
                 }
             }
         }
@@ -217,10 +216,8 @@ impl Connection {
 /// Ends the connection if its session has ended; otherwise reloads the viewer's
 /// roles and memberships, which later deliveries are checked against. A failed
 /// check keeps the connection as it is: only a known-ended session closes it.
-async fn check_session(db: sea_orm::DatabaseConnection, executor: Option<Arc<Executor>>) -> Next {
-    let Some((executor, session_id)) =
-        executor.and_then(|e| e.session_id().map(|session| (e, session)))
-    else {
+async fn check_session(db: sea_orm::DatabaseConnection, executor: Arc<Executor>) -> Next {
+    let Some(session_id) = executor.session_id() else {
         return Next::Continue;
     };
     match accounts::session_actor(&db, session_id).await {

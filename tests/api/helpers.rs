@@ -375,6 +375,16 @@ impl TestApp {
     }
 }
 
+/// Refused for too many failed logins, with a hint when to retry.
+pub fn assert_rate_limited(response: &Value) {
+    assert_eq!(first_error_code(response), "RATE_LIMITED");
+    let retry_after = response["errors"][0]["extensions"]["retryAfter"].as_u64();
+    assert!(
+        retry_after.is_some_and(|seconds| seconds > 0),
+        "{response:#}"
+    );
+}
+
 pub fn first_error_code(response: &Value) -> String {
     response["errors"][0]["extensions"]["code"]
         .as_str()
