@@ -70,6 +70,30 @@ pub struct Config {
     #[arg(long, env = "WS_SESSION_CHECK_SECS", default_value_t = 30)]
     pub ws_session_check_secs: u64,
 
+    /// Most WebSocket connections one node holds.
+    #[arg(long, env = "WS_MAX_CONNECTIONS", default_value_t = 20_000)]
+    pub ws_max_connections: usize,
+
+    /// Most WebSocket connections from one client address.
+    #[arg(long, env = "WS_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 100)]
+    pub ws_max_connections_per_client: usize,
+
+    /// Most subscriptions one signed-in WebSocket connection holds.
+    #[arg(long, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 50)]
+    pub ws_max_subscriptions: usize,
+
+    /// Most subscriptions one anonymous WebSocket connection holds.
+    #[arg(long, env = "WS_MAX_ANONYMOUS_SUBSCRIPTIONS", default_value_t = 10)]
+    pub ws_max_anonymous_subscriptions: usize,
+
+    /// Largest document of one operation sent over WebSocket, in bytes.
+    #[arg(long, env = "WS_MAX_DOCUMENT_BYTES", default_value_t = 8 * 1024)]
+    pub ws_max_document_bytes: usize,
+
+    /// Seconds an anonymous WebSocket connection may stay open without a subscription.
+    #[arg(long, env = "WS_ANONYMOUS_IDLE_SECS", default_value_t = 60)]
+    pub ws_anonymous_idle_secs: u64,
+
     /// Load demo data on the first start of the embedded SQLite default.
     #[arg(long, env = "AUTO_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_seed_demo: bool,
@@ -105,6 +129,12 @@ impl Default for Config {
             redis_channel: "coalition:events".to_owned(),
             ws_init_timeout_secs: 5,
             ws_session_check_secs: 30,
+            ws_max_connections: 20_000,
+            ws_max_connections_per_client: 100,
+            ws_max_subscriptions: 50,
+            ws_max_anonymous_subscriptions: 10,
+            ws_max_document_bytes: 8 * 1024,
+            ws_anonymous_idle_secs: 60,
             query_cache_mb: 64,
         }
     }
@@ -117,6 +147,10 @@ impl Config {
 
     pub fn ws_init_timeout(&self) -> Duration {
         Duration::from_secs(self.ws_init_timeout_secs.max(1))
+    }
+
+    pub fn ws_anonymous_idle(&self) -> Duration {
+        Duration::from_secs(self.ws_anonymous_idle_secs.max(1))
     }
 
     pub fn ws_session_check(&self) -> Duration {

@@ -12,6 +12,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     request_seconds: HistogramVec,
     cache_lookups: IntCounterVec,
+    refusals: IntCounterVec,
     statements: IntCounter,
     failed_statements: IntCounter,
     statement_seconds: prometheus::Histogram,
@@ -47,6 +48,14 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let refusals = IntCounterVec::new(
+            Opts::new(
+                "limit_refusals_total",
+                "Requests, documents and WebSocket messages refused by a limit, by transport and limit",
+            ),
+            &["transport", "limit"],
+        )
+        .expect("valid metric");
         let statements = IntCounter::new("db_statements_total", "SQL statements executed")
             .expect("valid metric");
         let failed_statements =
@@ -65,6 +74,7 @@ impl Metrics {
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(request_seconds.clone()),
             Box::new(cache_lookups.clone()),
+            Box::new(refusals.clone()),
             Box::new(statements.clone()),
             Box::new(failed_statements.clone()),
             Box::new(statement_seconds.clone()),
@@ -80,6 +90,7 @@ impl Metrics {
             requests,
             request_seconds,
             cache_lookups,
+            refusals,
             statements,
             failed_statements,
             statement_seconds,
@@ -99,6 +110,11 @@ impl Metrics {
     pub fn record_cache_lookup(&self, hit: bool) {
         let outcome = if hit { "hit" } else { "miss" };
         self.cache_lookups.with_label_values(&[outcome]).inc();
+    }
+
+    /// A limit refused something: `transport` is "http" or "ws".
+    pub fn record_refusal(&self, transport: &str, limit: &str) {
+        self.refusals.with_label_values(&[transport, limit]).inc();
     }
 
     pub fn record_statement(&self, elapsed: Duration, failed: bool) {

@@ -15,7 +15,7 @@ use std::{
 use coalition::{
     auth::Actor,
     config::{Config, SecretUrl},
-    graphql::build_schema,
+    graphql::{build_schema, limits::SchemaShape},
     startup::Application,
     ws::{Executor, SubscribePayload},
 };
@@ -66,9 +66,11 @@ async fn an_idle_subscription_holds_under_4_kib_of_heap() {
     };
 
     // One connection's executor, shared by its subscriptions.
+    let shape = Arc::new(SchemaShape::from_sdl(&schema.sdl()));
     let executor = Arc::new(Executor::new(
         schema,
-        state.db.clone(),
+        shape,
+        &state,
         Some(actor),
         "127.0.0.1".parse().unwrap(),
     ));

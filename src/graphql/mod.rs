@@ -25,8 +25,9 @@ pub fn build_schema(state: Option<AppState>, config: &Config) -> AppSchema {
         mutation::Mutation::default(),
         subscription::Subscription,
     )
-    .limit_depth(limits::MAX_DEPTH)
-    .limit_complexity(limits::MAX_COMPLEXITY)
+    // Depth and cost are checked by `limits` before async-graphql sees a
+    // document (its own limits count introspection as depth, and run after
+    // validation has expanded every fragment).
     .limit_recursive_depth(32)
     .limit_directives(10);
     if !config.introspection {

@@ -7,17 +7,17 @@ use std::{
     time::Instant,
 };
 
-use async_graphql::{dataloader::DataLoader, http::GraphiQLSource};
-use async_graphql_axum::GraphQLResponse;
+use async_graphql::dataloader::DataLoader;
 use axum::{
     body::Bytes,
     extract::{rejection::BytesRejection, ConnectInfo, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
-    response::{Html, IntoResponse, Response},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::Response,
 };
 use chrono::Utc;
 
 use super::{
+    negotiate::{negotiate, Format},
     response_cache::{CacheKey, Lookup, MAX_CACHED_REQUEST_BYTES},
     responses::graphql_error,
     HttpState,
@@ -29,36 +29,15 @@ use crate::{
     graphql::{
         batching::BatchScope,
         context::{ClientAddr, Viewer},
-        limits::{check_aliases, operation_kind},
+        limits,
         loaders::DbLoader,
     },
     services::accounts,
 };
 
-pub async fn graphiql(State(state): State<HttpState>, uri: Uri) -> Response {
-    if uri.query().is_some_and(|q| !q.is_empty()) {
-        return graphql_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            codes::BAD_USER_INPUT,
-            "operations must be sent with POST and Content-Type: application/json",
-        );
-    }
-    if !state.app.config.graphiql {
-        return graphql_error(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            "GraphiQL is turned off",
-        );
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("coalition")
-            .finish(),
-    )
-    .into_response()
-}
+/// Longest message of a parse or validation error sent back: enough to read,
+/// never the document itself.
+const MAX_ECHOED_MESSAGE: usize = 200;
 
 pub async fn execute(
     State(state): State<HttpState>,
@@ -67,36 +46,50 @@ pub async fn execute(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    if !is_json(&headers) {
+    let Some(format) = negotiate(&headers) else {
         return graphql_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            StatusCode::NOT_ACCEPTABLE,
             codes::BAD_USER_INPUT,
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    if !is_json(&headers) {
+        return request_error(
+            format,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send operations as Content-Type: application/json",
         );
     }
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => {
-            return graphql_error(
-                rejection.status(),
-                codes::BAD_USER_INPUT,
-                &rejection.body_text(),
-            )
-        }
+        Err(rejection) => return request_error(format, rejection.status(), &rejection.body_text()),
     };
+    let metrics = &state.app.metrics;
+    if let Err(refusal) = limits::check_json(&body) {
+        metrics.record_refusal("http", refusal.limit());
+        return request_error(format, StatusCode::BAD_REQUEST, &refusal.message());
+    }
     let mut request = match parse_request(&body) {
         Ok(request) => request,
-        Err(message) => {
-            return graphql_error(StatusCode::BAD_REQUEST, codes::BAD_USER_INPUT, message)
-        }
+        Err(message) => return request_error(format, StatusCode::BAD_REQUEST, message),
     };
-    let operation_name = request.operation_name.clone();
-    let (kind, limits) = match request.parsed_query() {
-        Ok(document) => (
-            operation_kind(document, operation_name.as_deref()).unwrap_or("invalid"),
-            check_aliases(document),
-        ),
-        Err(error) => ("invalid", Err(error)),
+    let admitted = limits::admit(
+        &state.shape,
+        &request.query,
+        request.operation_name.as_deref(),
+        &request.variables,
+    );
+    let kind = match admitted {
+        Ok(admitted) => {
+            request.set_parsed_query(admitted.document);
+            admitted.kind.unwrap_or("invalid")
+        }
+        Err(refusal) => {
+            metrics.record_refusal("http", refusal.limit());
+            metrics.record_request("invalid", false, started.elapsed());
+            let response = async_graphql::Response::from_errors(vec![refusal.into_server_error()]);
+            return graphql_response(format, &response);
+        }
     };
     // Read before authenticating: the viewer's roles are then at least as new
     // as the revision an answer is kept under.
@@ -111,22 +104,10 @@ pub async fn execute(
         Err(response) => return response,
     };
     let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
-    if let Err(error) = limits {
-        let mut response = async_graphql::Response::from_errors(vec![error]);
-        label_uncoded_errors(&mut response);
-        state
-            .app
-            .metrics
-            .record_request(kind, false, started.elapsed());
-        return GraphQLResponse::from(response).into_response();
-    }
     let Some((cache, revision)) = cache else {
         let response = run(&state, request, viewer, client).await;
-        state
-            .app
-            .metrics
-            .record_request(kind, response.is_ok(), started.elapsed());
-        return GraphQLResponse::from(response).into_response();
+        metrics.record_request(kind, response.is_ok(), started.elapsed());
+        return graphql_response(format, &response);
     };
     let key = CacheKey::new(
         viewer.as_ref().map(|actor| actor.user_id),
@@ -144,7 +125,6 @@ pub async fn execute(
                 .map_err(|_| response)
         })
         .await;
-    let metrics = &state.app.metrics;
     metrics.record_cache_lookup(matches!(lookup, Lookup::Hit(_)));
     metrics.record_request(
         kind,
@@ -152,9 +132,9 @@ pub async fn execute(
         started.elapsed(),
     );
     match lookup {
-        Lookup::Hit(answer) => json_response(answer, "hit"),
-        Lookup::Miss(answer) => json_response(answer, "miss"),
-        Lookup::Uncached(response) => GraphQLResponse::from(response).into_response(),
+        Lookup::Hit(answer) => json_response(format, StatusCode::OK, answer, Some("hit")),
+        Lookup::Miss(answer) => json_response(format, StatusCode::OK, answer, Some("miss")),
+        Lookup::Uncached(response) => graphql_response(format, &response),
     }
 }
 
@@ -190,15 +170,58 @@ async fn revision(state: &HttpState) -> Option<i64> {
     }
 }
 
-/// A GraphQL answer already serialized, with `x-cache` saying where it came from.
-fn json_response(body: Bytes, cache: &'static str) -> Response {
+/// A GraphQL answer already serialized; `x-cache` says where it came from.
+fn json_response(
+    format: Format,
+    status: StatusCode,
+    body: Bytes,
+    cache: Option<&'static str>,
+) -> Response {
     let mut response = Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/graphql-response+json"),
-    );
-    headers.insert("x-cache", HeaderValue::from_static(cache));
+    headers.insert(header::CONTENT_TYPE, format.content_type());
+    if let Some(cache) = cache {
+        headers.insert("x-cache", HeaderValue::from_static(cache));
+    }
+    response
+}
+
+/// An executor's answer. One whose operation never ran (refused by a limit, by
+/// parsing or by validation: nothing but errors, none with a path) has no
+/// `data` entry, and under `application/graphql-response+json` a 400.
+fn graphql_response(format: Format, response: &async_graphql::Response) -> Response {
+    let ran = !(response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty()));
+    let (status, body) = if ran {
+        (StatusCode::OK, serde_json::to_vec(response))
+    } else {
+        (
+            format.refused_status(),
+            serde_json::to_vec(&serde_json::json!({ "errors": response.errors })),
+        )
+    };
+    match body {
+        Ok(body) => json_response(format, status, Bytes::from(body), None),
+        Err(error) => {
+            tracing::error!(error.cause = %error, "serializing a GraphQL answer");
+            graphql_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL,
+                "internal error",
+            )
+        }
+    }
+}
+
+/// A request that is not a GraphQL request at all (wrong media type, not JSON,
+/// no query): 4xx whatever the format, with the format's content type.
+fn request_error(format: Format, status: StatusCode, message: &str) -> Response {
+    let mut response = graphql_error(status, codes::BAD_USER_INPUT, message);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, format.content_type());
     response
 }
 
@@ -210,6 +233,10 @@ pub fn label_uncoded_errors(response: &mut async_graphql::Response) {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", codes::BAD_USER_INPUT);
+            // Validation messages quote names from the document, which may be long.
+            if error.message.len() > MAX_ECHOED_MESSAGE {
+                error.message = limits::truncate(&error.message, MAX_ECHOED_MESSAGE);
+            }
         }
     }
 }
@@ -222,14 +249,54 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// The request body of GraphQL over HTTP: `query` a string, `operationName` a
+/// string or null, `variables` and `extensions` maps or null.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestBody {
+    query: Option<serde_json::Value>,
+    #[serde(default)]
+    operation_name: Option<serde_json::Value>,
+    #[serde(default)]
+    variables: Option<serde_json::Value>,
+    #[serde(default)]
+    extensions: Option<serde_json::Value>,
+}
+
 fn parse_request(body: &[u8]) -> Result<async_graphql::Request, &'static str> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| "the body is not valid JSON")?;
     if value.is_array() {
         return Err("batched requests are not supported: send one operation per request");
     }
-    serde_json::from_value(value)
-        .map_err(|_| "the body must be a JSON object with a string \"query\"")
+    let body: RequestBody =
+        serde_json::from_value(value).map_err(|_| "the body must be a JSON object")?;
+    let Some(serde_json::Value::String(query)) = body.query else {
+        return Err("the body must have a string \"query\"");
+    };
+    let operation_name = match body.operation_name {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(name)) => Some(name),
+        Some(_) => return Err("\"operationName\" must be a string or null"),
+    };
+    let variables = match body.variables {
+        None | Some(serde_json::Value::Null) => async_graphql::Variables::default(),
+        Some(variables @ serde_json::Value::Object(_)) => {
+            async_graphql::Variables::from_json(variables)
+        }
+        Some(_) => return Err("\"variables\" must be an object or null"),
+    };
+    if !matches!(
+        body.extensions,
+        None | Some(serde_json::Value::Null | serde_json::Value::Object(_))
+    ) {
+        return Err("\"extensions\" must be an object or null");
+    }
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    Ok(request)
 }
 
 async fn authenticate(state: &HttpState, headers: &HeaderMap) -> Result<Option<Actor>, Response> {
@@ -262,7 +329,7 @@ async fn authenticate(state: &HttpState, headers: &HeaderMap) -> Result<Option<A
 
 /// The caller's address: the socket peer, or behind a trusted proxy the first
 /// address of X-Forwarded-For.
-fn client_addr(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
+pub fn client_addr(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
     if trust_forwarded_for {
         let forwarded = headers
             .get("x-forwarded-for")

@@ -1,8 +1,10 @@
 //! The HTTP surface: routes and the middleware every request passes through.
+mod graphiql;
 mod graphql;
-pub use graphql::label_uncoded_errors;
+pub use graphql::{client_addr, label_uncoded_errors};
 mod health;
 mod metrics;
+mod negotiate;
 pub mod response_cache;
 mod responses;
 
@@ -21,7 +23,11 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{graphql::AppSchema, state::AppState};
+use crate::{
+    graphql::{limits::SchemaShape, AppSchema},
+    state::AppState,
+    ws::ConnectionSlots,
+};
 use response_cache::ResponseCache;
 
 /// Largest request body accepted (a GraphQL document and its variables).
@@ -33,6 +39,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// What the document limits cost fields by, read from the schema once.
+    pub shape: Arc<SchemaShape>,
+    /// The WebSocket connections open, per client and in all.
+    pub ws_slots: Arc<ConnectionSlots>,
     /// Answers to repeated queries; None when QUERY_CACHE_MB is 0.
     pub cache: Option<Arc<ResponseCache>>,
 }
@@ -40,7 +50,13 @@ pub struct HttpState {
 impl HttpState {
     pub fn new(app: AppState, schema: AppSchema) -> Self {
         let cache = ResponseCache::new(app.config.query_cache_mb.saturating_mul(1024 * 1024));
+        let ws_slots = ConnectionSlots::new(
+            app.config.ws_max_connections,
+            app.config.ws_max_connections_per_client,
+        );
         Self {
+            shape: Arc::new(SchemaShape::from_sdl(&schema.sdl())),
+            ws_slots: Arc::new(ws_slots),
             app,
             schema,
             cache: cache.map(Arc::new),
@@ -51,7 +67,8 @@ impl HttpState {
 pub fn router(state: HttpState) -> Router {
     let cors = cors_layer(&state.app.config.cors_allowed_origins);
     Router::new()
-        .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/graphql", get(graphiql::page).post(graphql::execute))
+        .route("/graphql/assets/{file}", get(graphiql::asset))
         .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))

@@ -9,13 +9,19 @@ use tokio_stream::StreamMap;
 use super::{
     operation::{Executor, Responses},
     protocol::{close, ClientMessage, ServerMessage},
+    slots::Slot,
 };
-use crate::{auth::Actor, http::HttpState, services::accounts};
+use crate::{
+    auth::Actor,
+    graphql::limits::{self, truncate},
+    http::HttpState,
+    services::accounts,
+};
 
 /// A client that does not take a message within this time is too slow: closed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// Most subscriptions one connection may hold.
-const MAX_SUBSCRIPTIONS: usize = 100;
+/// Longest operation id a client may choose.
+const MAX_ID_BYTES: usize = 128;
 
 enum Next {
     Continue,
@@ -30,7 +36,7 @@ struct Connection {
     subscriptions: StreamMap<String, Responses>,
 }
 
-pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
+pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr, _slot: Slot) {
     let (mut sink, mut source) = socket.split();
     let config = state.app.config.clone();
     let mut connection = Connection {
@@ -39,15 +45,36 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
         executor: None,
         subscriptions: StreamMap::new(),
     };
-    let init_deadline = sleep(config.ws_init_timeout());
-    tokio::pin!(init_deadline);
+    // One timer for both deadlines: `connection_init` in time, then, for an
+    // anonymous connection, a subscription within the idle time.
+    let deadline = sleep(config.ws_init_timeout());
+    tokio::pin!(deadline);
+    let mut idle_armed = false;
     let mut session_check = interval(config.ws_session_check());
     session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
 
     let outcome = loop {
+        // Anonymous and without a subscription: the idle clock runs.
+        let idle = connection
+            .executor
+            .as_ref()
+            .is_some_and(|e| e.session_id().is_none())
+            && connection.subscriptions.is_empty();
+        if idle != idle_armed {
+            idle_armed = idle;
+            if idle {
+                deadline
+                    .as_mut()
+                    .reset(tokio::time::Instant::now() + config.ws_anonymous_idle());
+            }
+        }
         tokio::select! {
-            () = &mut init_deadline, if connection.executor.is_none() => {
-                break Next::Close(close::INIT_TIMEOUT, "Connection initialisation timeout".into());
+            () = &mut deadline, if connection.executor.is_none() || idle_armed => {
+                if connection.executor.is_none() {
+                    break Next::Close(close::INIT_TIMEOUT, "Connection initialisation timeout".into());
+                }
+                connection.state.app.metrics.record_refusal("ws", "anonymous_idle");
+                break Next::Close(close::IDLE, "idle: no subscription".into());
             }
             frame = source.next() => {
                 let next = match frame {
@@ -56,7 +83,12 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr) {
                     Some(Ok(Message::Text(text))) => Box::pin(connection.receive(text.as_str(), &mut sink)).await,
                     Some(Ok(Message::Binary(_))) => Next::Close(close::BAD_REQUEST, "binary frames are not supported".into()),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Next::Continue,
-                    // Closed by the client, or a frame over the size limit or malformed.
+                    // A message over the size limit, or a frame the protocol refuses.
+                    Some(Err(error)) if is_capacity(&error) => {
+                        connection.state.app.metrics.record_refusal("ws", "message_size");
+                        Next::Close(close::BAD_REQUEST, "message too large".into())
+                    }
+                    // Closed by the client, or the connection broke.
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break Next::Continue,
                 };
                 if let Next::Close(..) = next {
@@ -126,6 +158,10 @@ impl Connection {
         text: &str,
         sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
     ) -> Next {
+        if let Err(refusal) = limits::check_json(text.as_bytes()) {
+            self.state.app.metrics.record_refusal("ws", refusal.limit());
+            return Next::Close(close::BAD_REQUEST, "Invalid message received".into());
+        }
         let Ok(message) = serde_json::from_str::<ClientMessage>(text) else {
             return Next::Close(close::BAD_REQUEST, "Invalid message received".into());
         };
@@ -133,7 +169,7 @@ impl Connection {
             ClientMessage::ConnectionInit { payload } => {
                 if self.executor.is_some() {
                     return Next::Close(
-                        close::TOO_MANY_INITS,
+                        close::TOO_MANY_REQUESTS,
                         "Too many initialisation requests".into(),
                     );
                 }
@@ -141,7 +177,8 @@ impl Connection {
                     Ok(viewer) => {
                         self.executor = Some(Arc::new(Executor::new(
                             self.state.schema.clone(),
-                            self.state.app.db.clone(),
+                            self.state.shape.clone(),
+                            &self.state.app,
                             viewer,
                             self.client,
                         )));
@@ -162,14 +199,49 @@ impl Connection {
                 let Some(executor) = &self.executor else {
                     return Next::Close(close::UNAUTHORIZED, "Unauthorized".into());
                 };
+                if id.len() > MAX_ID_BYTES {
+                    return Next::Close(close::BAD_REQUEST, "Invalid message received".into());
+                }
                 if self.subscriptions.contains_key(&id) {
                     return Next::Close(
                         close::SUBSCRIBER_EXISTS,
-                        format!("Subscriber for {id} already exists"),
+                        format!("Subscriber for {} already exists", truncate(&id, 32)),
                     );
                 }
-                if self.subscriptions.len() >= MAX_SUBSCRIPTIONS || id.len() > 128 {
-                    return Next::Close(close::BAD_REQUEST, "too many subscriptions".into());
+                let config = &self.state.app.config;
+                let (most, anonymous) = match executor.session_id() {
+                    Some(_) => (config.ws_max_subscriptions, false),
+                    None => (config.ws_max_anonymous_subscriptions, true),
+                };
+                if self.subscriptions.len() >= most {
+                    let limit = if anonymous {
+                        "anonymous_subscriptions"
+                    } else {
+                        "subscriptions"
+                    };
+                    self.state.app.metrics.record_refusal("ws", limit);
+                    return Next::Close(close::TOO_MANY_REQUESTS, "Too many subscriptions".into());
+                }
+                if payload.query.len() > config.ws_max_document_bytes {
+                    self.state.app.metrics.record_refusal("ws", "document_size");
+                    let message = format!(
+                        "the document is over {} bytes",
+                        config.ws_max_document_bytes
+                    );
+                    let error = limits::bad_input(message);
+                    let sent = send(
+                        sink,
+                        &ServerMessage::Error {
+                            id: &id,
+                            payload: &[error],
+                        },
+                    )
+                    .await;
+                    return if sent {
+                        Next::Continue
+                    } else {
+                        Next::Close(close::BAD_REQUEST, "send failed".into())
+                    };
                 }
                 let responses = executor.start(payload);
                 self.subscriptions.insert(id, responses);
@@ -181,6 +253,15 @@ impl Connection {
             }
         }
     }
+}
+
+/// A message or frame over the size limit.
+fn is_capacity(error: &axum::Error) -> bool {
+    use std::error::Error as _;
+    error
+        .source()
+        .and_then(|source| source.downcast_ref::<tokio_tungstenite::tungstenite::Error>())
+        .is_some_and(|error| matches!(error, tokio_tungstenite::tungstenite::Error::Capacity(_)))
 }
 
 /// The `connection_init` payload may carry `{"authorization": "Bearer …"}`;

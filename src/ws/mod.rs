@@ -4,9 +4,11 @@
 mod connection;
 mod operation;
 mod protocol;
+mod slots;
 
 pub use operation::{Executor, Responses};
 pub use protocol::SubscribePayload;
+pub use slots::ConnectionSlots;
 
 use std::net::SocketAddr;
 
@@ -31,6 +33,9 @@ pub async fn upgrade(
     if !origin_allowed(&headers, &state.app.config.cors_allowed_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
+    let client = crate::http::client_addr(&headers, peer, state.app.config.trust_forwarded_for);
+    // Taken before the upgrade, so that connections still upgrading count too.
+    let slot = state.ws_slots.acquire(client);
     let ws = ws.protocols([SUBPROTOCOL]);
     let speaks_protocol = ws.selected_protocol().is_some();
     ws
@@ -42,15 +47,25 @@ pub async fn upgrade(
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
-            if speaks_protocol {
-                connection::serve(socket, state, peer.ip()).await;
-            } else {
-                connection::refuse(
-                    socket,
-                    protocol::close::SUBPROTOCOL_NOT_ACCEPTABLE,
-                    "Subprotocol not acceptable",
-                )
-                .await;
+            match (speaks_protocol, slot) {
+                (false, _) => {
+                    connection::refuse(
+                        socket,
+                        protocol::close::SUBPROTOCOL_NOT_ACCEPTABLE,
+                        "Subprotocol not acceptable",
+                    )
+                    .await
+                }
+                (true, Err(full)) => {
+                    state.app.metrics.record_refusal("ws", full.limit());
+                    connection::refuse(
+                        socket,
+                        protocol::close::TOO_MANY_REQUESTS,
+                        "Too many connections",
+                    )
+                    .await
+                }
+                (true, Ok(slot)) => connection::serve(socket, state, client, slot).await,
             }
         })
 }

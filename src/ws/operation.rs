@@ -21,12 +21,14 @@ use crate::{
     events::SharedEvent,
     graphql::{
         context::{ClientAddr, Viewer},
-        limits::{check_aliases, check_single_root_field},
+        limits::{self, SchemaShape},
         live::{LiveEvents, LivePhase},
         loaders::DbLoader,
         AppSchema,
     },
     http::label_uncoded_errors,
+    metrics::Metrics,
+    state::AppState,
 };
 
 /// The responses of one operation: `None` once it is complete.
@@ -35,7 +37,9 @@ pub type Responses = BoxStream<'static, Option<Response>>;
 /// Runs the operations of one connection: the schema, and who is asking.
 pub struct Executor {
     schema: AppSchema,
+    shape: Arc<SchemaShape>,
     db: DatabaseConnection,
+    metrics: Arc<Metrics>,
     /// Refreshed while connected: each delivery sees the viewer's rights of the
     /// moment (give or take the connection's session check interval).
     viewer: RwLock<Option<Actor>>,
@@ -61,13 +65,16 @@ enum Opened {
 impl Executor {
     pub fn new(
         schema: AppSchema,
-        db: DatabaseConnection,
+        shape: Arc<SchemaShape>,
+        app: &AppState,
         viewer: Option<Actor>,
         client: IpAddr,
     ) -> Self {
         Self {
             schema,
-            db,
+            shape,
+            db: app.db.clone(),
+            metrics: app.metrics.clone(),
             session_id: viewer.as_ref().map(|actor| actor.session_id),
             viewer: RwLock::new(viewer),
             client,
@@ -128,11 +135,18 @@ impl Executor {
 
     async fn open(self: Arc<Self>, operation: Arc<Operation>) -> Opened {
         let mut request = operation.request();
-        if let Ok(document) = request.parsed_query() {
-            let checked = check_aliases(document).and_then(|()| {
-                check_single_root_field(document, operation.operation_name.as_deref())
-            });
-            if let Err(error) = checked {
+        // Checked once: a subscription's cost is what every delivery may cost.
+        let admitted = limits::admit(
+            &self.shape,
+            &operation.query,
+            operation.operation_name.as_deref(),
+            &request.variables,
+        );
+        match admitted {
+            Ok(admitted) => request.set_parsed_query(admitted.document),
+            Err(refusal) => {
+                self.metrics.record_refusal("ws", refusal.limit());
+                let error = refusal.into_server_error();
                 return Opened::Answered(Box::new(Response::from_errors(vec![error])));
             }
         }

@@ -66,5 +66,8 @@ pub mod close {
     pub const SUBPROTOCOL_NOT_ACCEPTABLE: u16 = 4406;
     pub const INIT_TIMEOUT: u16 = 4408;
     pub const SUBSCRIBER_EXISTS: u16 = 4409;
-    pub const TOO_MANY_INITS: u16 = 4429;
+    /// Too many initialisation requests, connections or subscriptions.
+    pub const TOO_MANY_REQUESTS: u16 = 4429;
+    /// An anonymous connection without a subscription for too long.
+    pub const IDLE: u16 = 1000;
 }
