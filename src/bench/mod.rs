@@ -2,6 +2,9 @@
 //! load with latency percentiles, and printing. Not used by the server.
 pub mod dataset;
 pub mod load;
+mod worst;
+
+pub use worst::worst_admitted_query;
 
 use rand_core::{OsRng, RngCore};
 

@@ -6,19 +6,24 @@
 //! skips ahead means something was missed (another node's publication arrived
 //! first, Redis dropped one, or this subscriber lagged) and the gap is filled
 //! from the database, which is the truth. A resync signal (the bus reconnected)
-//! also refills.
+//! also refills. What is replayed is read and sent a page at a time, so a
+//! client resuming from an old cursor costs one page of memory, not the history.
 use std::sync::Arc;
 
 use async_stream::try_stream;
 use entity::events;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{hub::SharedEvent, Hub, Stream as EventStream};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 const REPLAY_PAGE: u64 = 200;
+/// How far behind a resuming client may be: further, it should read the
+/// history as a list (`ActionGroup.events`, `notifications`) and resume from
+/// there, rather than have the server replay it event by event.
+pub const MAX_REPLAY: i64 = 10_000;
 
 /// The events of `stream` after sequence `after` (None: from now on), live.
 pub fn follow(
@@ -33,11 +38,14 @@ pub fn follow(
         let mut resync = hub.resync_signal();
         // Database futures are boxed: awaited inline, they would size this state
         // machine, which every idle subscription keeps, several times over.
+        let latest = Box::pin(latest_sequence(&db, &key)).await?;
         let mut last = match after {
-            Some(sequence) => sequence,
-            None => Box::pin(latest_sequence(&db, &key)).await?,
+            Some(sequence) => check_resume(sequence, latest)?,
+            None => latest,
         };
-        for event in Box::pin(missed(&db, &key, last)).await? {
+        let mut replay = Box::pin(missed(db.clone(), key.clone(), last));
+        while let Some(event) = replay.next().await {
+            let event = event?;
             last = event.sequence;
             yield event;
         }
@@ -60,7 +68,9 @@ pub fn follow(
                 Wake::Resync(true) => true,
             };
             if catch_up {
-                for event in Box::pin(missed(&db, &key, last)).await? {
+                let mut replay = Box::pin(missed(db.clone(), key.clone(), last));
+                while let Some(event) = replay.next().await {
+                    let event = event?;
                     last = event.sequence;
                     yield event;
                 }
@@ -83,25 +93,52 @@ async fn latest_sequence(db: &DatabaseConnection, stream: &str) -> AppResult<i64
     Ok(latest.map_or(0, |e| e.sequence))
 }
 
-/// Every committed event of the stream after `last`, in order.
-async fn missed(db: &DatabaseConnection, stream: &str, last: i64) -> AppResult<Vec<SharedEvent>> {
-    let mut found = Vec::new();
-    let mut after = last;
-    loop {
-        let page = events::Entity::find()
-            .filter(events::Column::Stream.eq(stream))
-            .filter(events::Column::Sequence.gt(after))
-            .order_by_asc(events::Column::Sequence)
-            .limit(REPLAY_PAGE)
-            .all(db)
-            .await?;
-        let full = page.len() as u64 == REPLAY_PAGE;
-        if let Some(event) = page.last() {
-            after = event.sequence;
-        }
-        found.extend(page.into_iter().map(Arc::new));
-        if !full {
-            return Ok(found);
+/// Where a client resuming after `sequence` starts, if the server will replay
+/// from there: not ahead of the stream, not further behind than [`MAX_REPLAY`].
+fn check_resume(sequence: i64, latest: i64) -> AppResult<i64> {
+    if sequence < 0 || sequence > latest {
+        return Err(AppError::bad_input(
+            "after",
+            "is not a cursor of this stream",
+        ));
+    }
+    if latest - sequence > MAX_REPLAY {
+        return Err(AppError::bad_input(
+            "after",
+            &format!(
+                "is more than {MAX_REPLAY} events behind: read the history as a list and \
+                 subscribe from its newest cursor"
+            ),
+        ));
+    }
+    Ok(sequence)
+}
+
+/// Every committed event of the stream after `last`, in order, read a page at a
+/// time as the consumer takes them.
+fn missed(
+    db: DatabaseConnection,
+    stream: String,
+    last: i64,
+) -> impl Stream<Item = AppResult<SharedEvent>> + Send {
+    try_stream! {
+        let mut after = last;
+        loop {
+            let page = events::Entity::find()
+                .filter(events::Column::Stream.eq(stream.as_str()))
+                .filter(events::Column::Sequence.gt(after))
+                .order_by_asc(events::Column::Sequence)
+                .limit(REPLAY_PAGE)
+                .all(&db)
+                .await?;
+            let full = page.len() as u64 == REPLAY_PAGE;
+            for event in page {
+                after = event.sequence;
+                yield Arc::new(event);
+            }
+            if !full {
+                break;
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ mod commitments;
 mod concurrency;
 mod groups;
 mod health;
+mod hostile;
 mod idor;
 mod limits;
 mod live;

@@ -1,0 +1,42 @@
+//! The costliest request the document limits admit, for the hostile-load
+//! benchmark and the hostile-input tests: as many aliased full pages of
+//! commitments (each with its count, partner and group: four statements) as fit
+//! under the cost and statement budgets, found by asking the limits themselves.
+use async_graphql::Variables;
+
+use crate::graphql::limits::{self, SchemaShape};
+
+const PAGE: &str = "commitments(first: 100) { totalCount nodes { title progress status dueOn \
+     partner { name kind } actionGroup { name } } }";
+
+pub fn worst_admitted_query() -> String {
+    let shape = SchemaShape::from_sdl(&crate::graphql::sdl());
+    let query_of = |pages: usize| {
+        let pages: String = (0..pages).map(|i| format!("p{i}: {PAGE} ")).collect();
+        format!("{{ {pages}}}")
+    };
+    let admitted = |query: &str| limits::admit(&shape, query, None, &Variables::default()).is_ok();
+    let mut pages = 1;
+    while pages < limits::MAX_ALIASES && admitted(&query_of(pages + 1)) {
+        pages += 1;
+    }
+    query_of(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_admitted_and_one_more_page_is_not() {
+        let shape = SchemaShape::from_sdl(&crate::graphql::sdl());
+        let worst = worst_admitted_query();
+        let cost = limits::admit(&shape, &worst, None, &Variables::default())
+            .unwrap()
+            .cost;
+        let one_more = worst.replacen("{ ", &format!("{{ extra: {PAGE} "), 1);
+        assert!(limits::admit(&shape, &one_more, None, &Variables::default()).is_err());
+        assert!(cost.statements() > 80, "{cost:?}");
+        assert!(cost.work > 15_000, "{cost:?}");
+    }
+}
