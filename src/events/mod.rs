@@ -12,6 +12,6 @@ mod stream;
 
 pub use bus::Bus;
 pub use hub::{Hub, SharedEvent};
-pub use live::follow;
+pub use live::{follow, MAX_REPLAY};
 pub use store::{append, count, page_newest_first, NewEvent};
 pub use stream::{Stream, Subject};

@@ -13,6 +13,7 @@ mod concurrency;
 mod groups;
 mod health;
 mod hostile;
+mod hostile_ws;
 mod idor;
 mod limits;
 mod live;
