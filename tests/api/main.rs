@@ -10,6 +10,7 @@ mod cluster;
 mod coalitions;
 mod commitments;
 mod concurrency;
+mod external_tools;
 mod groups;
 mod health;
 mod hostile;
