@@ -29,6 +29,19 @@ impl LoadReport {
 /// in the server's process, so it only scans the body for an "errors" key instead
 /// of parsing it: parsing every answer took 8% of the CPU being measured.
 pub async fn run(url: &str, body: Value, connections: usize, duration: Duration) -> LoadReport {
+    run_varied(url, move |_| body.clone(), connections, duration).await
+}
+
+/// Like [`run`], with the body of each request made by `body` from a number
+/// unique to the request (so that no answer cache can serve it).
+pub async fn run_varied(
+    url: &str,
+    body: impl Fn(u64) -> Value + Send + Sync + 'static,
+    connections: usize,
+    duration: Duration,
+) -> LoadReport {
+    let body = std::sync::Arc::new(body);
+    let sequence = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
         .build()
@@ -40,13 +53,15 @@ pub async fn run(url: &str, body: Value, connections: usize, duration: Duration)
         .map(|_| {
             let client = client.clone();
             let body = body.clone();
+            let sequence = sequence.clone();
             let url = url.to_owned();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0;
                 while Instant::now() < deadline {
+                    let request = body(sequence.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
                     let sent = Instant::now();
-                    let response = client.post(&url).json(&body).send().await;
+                    let response = client.post(&url).json(&request).send().await;
                     let ok = match response {
                         Ok(response) if response.status().is_success() => {
                             match response.bytes().await {

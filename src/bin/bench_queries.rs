@@ -9,6 +9,13 @@
 //! `--writes` times a second (each write makes every kept answer stale). Prints requests/s, p50/p99 latency and SQL
 //! statements per request, on SQLite and, when a PostgreSQL URL is given (or
 //! TEST_DATABASE_URL is set), on PostgreSQL too.
+//!
+//! `--hostile` adds a run in which 4 connections send the costliest request the
+//! document limits admit (a different one each time, so no answer cache serves
+//! it) while 12 send the group list, and prints the group list's p99 with and
+//! without them. `--compare OLD NEW` runs two server binaries (release builds,
+//! e.g. an earlier commit's and this one's) one after the other on the same
+//! data set, twice each, and prints the group list's throughput for each.
 use std::{
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -50,6 +57,15 @@ struct Args {
     /// Skip the SQLite run.
     #[arg(long)]
     postgres_only: bool,
+    /// Also run the worst admitted request beside the group list.
+    #[arg(long)]
+    hostile: bool,
+    /// Only that run.
+    #[arg(long)]
+    hostile_only: bool,
+    /// Two server binaries to compare on the group list, answer cache off.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    compare: Vec<std::path::PathBuf>,
 }
 
 /// mimalloc: async-graphql allocates per field, and glibc's malloc spent a
@@ -90,10 +106,16 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
         database.backend(),
         started.elapsed().as_secs_f64()
     );
-    println!(
-        "{:<52} {:>9} {:>9} {:>9} {:>10} {:>7}",
-        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
-    );
+    if !args.compare.is_empty() {
+        compare_binaries(database, &args.compare, args).await?;
+    }
+    if args.hostile || args.hostile_only {
+        hostile_run(database, args).await?;
+    }
+    if args.hostile_only || !args.compare.is_empty() {
+        return Ok(());
+    }
+    print_header();
     // Without the answer cache every request runs in full; with it (the default),
     // a repeated query costs one statement while nothing is written.
     let with_writes = format!("answer cache, {} writes/s", args.writes);
@@ -143,15 +165,7 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
             )
             .await;
             let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
-            println!(
-                "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
-                format!("{name}, {label}"),
-                report.per_second(),
-                report.percentile(0.50).as_secs_f64() * 1000.0,
-                report.percentile(0.99).as_secs_f64() * 1000.0,
-                statements,
-                report.errors,
-            );
+            print_row(&format!("{name}, {label}"), &report, Some(statements));
         }
         if let Some(writer) = writer {
             if writer.is_finished() {
@@ -169,6 +183,167 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
         let _ = server.await;
     }
     Ok(())
+}
+
+fn print_header() {
+    println!(
+        "{:<52} {:>9} {:>9} {:>9} {:>10} {:>7}",
+        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
+    );
+}
+
+fn print_row(label: &str, report: &load::LoadReport, statements: Option<f64>) {
+    let statements = statements.map_or("".to_owned(), |s| format!("{s:.2}"));
+    println!(
+        "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10} {:>7}",
+        label,
+        report.per_second(),
+        report.percentile(0.50).as_secs_f64() * 1000.0,
+        report.percentile(0.99).as_secs_f64() * 1000.0,
+        statements,
+        report.errors,
+    );
+}
+
+/// The group list from 12 connections, alone and beside the worst admitted
+/// request from 4, with the answer cache off and on.
+async fn hostile_run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
+    let worst = coalition::bench::worst_admitted_query();
+    println!(
+        "\nworst admitted request ({} bytes), 4 connections, beside the group list from 12:",
+        worst.len()
+    );
+    print_header();
+    for (label, cache_mb) in [("no cache", 0), ("answer cache", 64)] {
+        let app = Application::build(config(database, cache_mb)?).await?;
+        let url = format!("http://{}/graphql", app.local_addr());
+        let metrics = app.state().metrics.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        let seconds = Duration::from_secs(args.seconds);
+        let group_list = json!({ "query": GROUP_LIST });
+        load::run(&url, group_list.clone(), 12, Duration::from_secs(1)).await;
+        let alone = load::run(&url, group_list.clone(), 12, seconds).await;
+        print_row(&format!("group list alone, {label}"), &alone, None);
+        // A comment that differs per request: the cache cannot serve it.
+        let worst_body = {
+            let worst = worst.clone();
+            move |n: u64| json!({ "query": format!("{worst} # {n}") })
+        };
+        let before = metrics.statements();
+        let (beside, heavy) = tokio::join!(
+            load::run(&url, group_list, 12, seconds),
+            load::run_varied(&url, worst_body, 4, seconds),
+        );
+        let heavy_statements = (metrics.statements() - before) as f64
+            / (heavy.requests + beside.requests).max(1) as f64;
+        print_row(
+            &format!("group list beside the worst, {label}"),
+            &beside,
+            None,
+        );
+        print_row(
+            &format!("worst admitted request, {label}"),
+            &heavy,
+            Some(heavy_statements),
+        );
+        let ratio = beside.percentile(0.99).as_secs_f64() / alone.percentile(0.99).as_secs_f64();
+        println!(
+            "  group list p99: {:.1} ms alone, {:.1} ms beside the worst: {ratio:.2}x (target: at most 3x)",
+            alone.percentile(0.99).as_secs_f64() * 1000.0,
+            beside.percentile(0.99).as_secs_f64() * 1000.0,
+        );
+        let _ = stop.send(());
+        let _ = server.await;
+    }
+    Ok(())
+}
+
+/// The group list, answer cache off, against each of two server binaries in
+/// turn (twice each, alternating), on the same database.
+async fn compare_binaries(
+    database: &BenchDatabase,
+    binaries: &[std::path::PathBuf],
+    args: &Args,
+) -> anyhow::Result<()> {
+    println!(
+        "\ngroup list, answer cache off, {} connections, server binaries compared:",
+        args.connections
+    );
+    print_header();
+    let group_list = json!({ "query": GROUP_LIST });
+    for round in 1..=2 {
+        for binary in binaries {
+            let server = ExternalServer::start(binary, &database.url).await?;
+            load::run(
+                &server.url,
+                group_list.clone(),
+                args.connections,
+                Duration::from_secs(1),
+            )
+            .await;
+            let report = load::run(
+                &server.url,
+                group_list.clone(),
+                args.connections,
+                Duration::from_secs(args.seconds),
+            )
+            .await;
+            print_row(
+                &format!("round {round}: {}", binary.display()),
+                &report,
+                None,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A server binary running as its own process, stopped when dropped.
+struct ExternalServer {
+    url: String,
+    process: tokio::process::Child,
+}
+
+impl ExternalServer {
+    async fn start(binary: &std::path::Path, database_url: &str) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let process = tokio::process::Command::new(binary)
+            .env("DATABASE_URL", database_url)
+            .env("DATABASE_MAX_CONNECTIONS", "16")
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("QUERY_CACHE_MB", "0")
+            .env("RUST_LOG", "warn")
+            .arg("serve")
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        let server = Self {
+            url: format!("http://127.0.0.1:{port}/graphql"),
+            process,
+        };
+        let live = format!("http://127.0.0.1:{port}/health/live");
+        for _ in 0..300 {
+            if reqwest::get(&live)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Ok(server);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("{} did not start listening", binary.display())
+    }
+}
+
+impl Drop for ExternalServer {
+    fn drop(&mut self) {
+        let _ = self.process.start_kill();
+    }
 }
 
 /// Commits `per_second` changes a second to a commitment of the group, from a

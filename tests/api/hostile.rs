@@ -508,3 +508,42 @@ async fn the_worst_admitted_requests_leave_others_answered() {
 fn worst_admitted_query() -> String {
     coalition::bench::worst_admitted_query()
 }
+
+#[tokio::test]
+async fn the_statement_budget_bounds_what_an_admitted_request_runs() {
+    let app = spawn_app().await;
+    let coalition = app.create_coalition("Coalition", "coalition").await;
+    let partner = app.create_partner("Partner", "NGO", None).await;
+    app.add_coalition_partner(&coalition, &partner).await;
+    let mut groups = Vec::new();
+    for i in 0..45 {
+        groups.push(app.create_group(&coalition, &format!("Group {i:02}")).await);
+    }
+    app.add_group_member(&groups[0], &partner, "LEAD").await;
+    app.create_commitment(&partner, "Committed", json!({ "actionGroupId": groups[0] }))
+        .await;
+    let budget = coalition::graphql::limits::Budget::REQUEST.statements;
+    // The session lookup and the data revision come on top of the budget.
+    let around = 3;
+    let per_group_events =
+        "{ actionGroups(first: 45) { nodes { events(first: 5) { totalCount nodes { kind } } } } }";
+    for (name, query) in [
+        ("the worst admitted request", worst_admitted_query()),
+        (
+            "a page of groups, each with its events",
+            per_group_events.to_owned(),
+        ),
+    ] {
+        let before = app.statements();
+        let data = app.ok(Some(&app.admin_token), &query, Value::Null).await;
+        let ran = app.statements() - before;
+        assert!(ran <= budget + around, "{name}: {ran} statements");
+        // Loaders share what aliases load alike, so the worst request runs fewer.
+        assert!(
+            ran > budget / 3,
+            "{name}: only {ran} statements: the data set is too small"
+        );
+        println!("{name}: {ran} statements");
+        assert!(!data.as_object().unwrap().is_empty());
+    }
+}

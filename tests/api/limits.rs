@@ -40,15 +40,15 @@ async fn depth_limit_is_twelve() {
 #[tokio::test]
 async fn complexity_limit_counts_page_sizes() {
     let app = spawn_app().await;
-    // coalitions(1) + each coalition: nodes(1) + id(1) + partners(1 + 100 × (nodes 1 + name 1))
-    // = 203: 98 of them cost 19,895, 99 cost 20,098.
+    // coalitions 1 + nodes (1 + N × (partners 1 + nodes (1 + 100 × 2))) = 2 + 202 N:
+    // 99 coalitions cost 20,000 (the limit), 100 cost 20,202.
     let query = |coalitions: usize| {
-        format!("{{ coalitions(first: {coalitions}) {{ nodes {{ id partners(first: 100) {{ nodes {{ name }} }} }} }} }}")
+        format!("{{ coalitions(first: {coalitions}) {{ nodes {{ partners(first: 100) {{ nodes {{ name id }} }} }} }} }}")
     };
-    let under = app.graphql(None, &query(98), Value::Null).await;
+    let under = app.graphql(None, &query(99), Value::Null).await;
     assert!(under.get("errors").is_none(), "{under:#}");
-    let over = app.graphql(None, &query(99), Value::Null).await;
-    assert!(errors_mention(&over, "costs 20098"), "{over:#}");
+    let over = app.graphql(None, &query(100), Value::Null).await;
+    assert!(errors_mention(&over, "costs 20202"), "{over:#}");
     assert_eq!(first_error_code(&over), "BAD_USER_INPUT");
 }
 

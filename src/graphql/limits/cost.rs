@@ -8,8 +8,9 @@
 //! and reused, so the count itself stays linear in the document.
 //!
 //! - **work**: every field resolved counts 1 on each object it is resolved on;
-//!   a connection resolves `first` objects; an unpaged list (a partner's
-//!   memberships, a plan's items) counts as one, as async-graphql counted it.
+//!   a connection's `nodes` and `edges` are the `first` objects its field
+//!   asked for; an unpaged list (a partner's memberships, a plan's items) counts
+//!   as one, as async-graphql counted it.
 //! - **statements**: the SQL statements resolving it can run: a field that loads
 //!   counts once per occurrence (loaders batch a level into one statement), a
 //!   field in `shape`'s per-object list counts once per object, an unpaged list
@@ -73,7 +74,9 @@ pub struct Costing<'a> {
     variables: &'a Variables,
     /// The executing operation's variable defaults.
     defaults: HashMap<&'a str, &'a ConstValue>,
-    fragments: HashMap<&'a str, Cost>,
+    /// Keyed by the page size of the connection they are spread in (which
+    /// only matters for fragments on a connection type).
+    fragments: HashMap<(&'a str, u64), Cost>,
     expanding: HashSet<&'a str>,
     introspection: introspection::Checker<'a>,
 }
@@ -114,37 +117,43 @@ impl<'a> Costing<'a> {
                 Some((definition.node.name.node.as_str(), &default.node))
             })
             .collect();
-        self.selection_set(&operation.selection_set.node, root)
+        self.selection_set(&operation.selection_set.node, root, 1)
     }
 
     /// The cost of a fragment definition on its own (what validation visits).
     pub fn fragment(&mut self, name: &'a str) -> Result<Cost, Refusal> {
-        self.spread(name)
+        self.spread(name, DEFAULT_PAGE_SIZE)
     }
 
-    fn selection_set(&mut self, set: &'a SelectionSet, owner: &'a str) -> Result<Cost, Refusal> {
+    /// `page`: when `owner` is a connection, the page size its field asked for.
+    fn selection_set(
+        &mut self,
+        set: &'a SelectionSet,
+        owner: &'a str,
+        page: u64,
+    ) -> Result<Cost, Refusal> {
         let mut cost = Cost::default();
         for item in &set.items {
             match &item.node {
-                Selection::Field(field) => cost.add(self.field(&field.node, owner)?),
+                Selection::Field(field) => cost.add(self.field(&field.node, owner, page)?),
                 Selection::InlineFragment(fragment) => {
                     let owner = fragment
                         .node
                         .type_condition
                         .as_ref()
                         .map_or(owner, |condition| condition.node.on.node.as_str());
-                    cost.add(self.selection_set(&fragment.node.selection_set.node, owner)?);
+                    cost.add(self.selection_set(&fragment.node.selection_set.node, owner, page)?);
                 }
                 Selection::FragmentSpread(spread) => {
-                    cost.add(self.spread(spread.node.fragment_name.node.as_str())?);
+                    cost.add(self.spread(spread.node.fragment_name.node.as_str(), page)?);
                 }
             }
         }
         Ok(cost)
     }
 
-    fn spread(&mut self, name: &'a str) -> Result<Cost, Refusal> {
-        if let Some(cost) = self.fragments.get(name) {
+    fn spread(&mut self, name: &'a str, page: u64) -> Result<Cost, Refusal> {
+        if let Some(cost) = self.fragments.get(&(name, page)) {
             return Ok(*cost);
         }
         let Some((name, fragment)) = self.document.fragments.get_key_value(name) else {
@@ -154,19 +163,23 @@ impl<'a> Costing<'a> {
         if !self.expanding.insert(name) {
             return Err(Refusal::FragmentCycle(name.to_owned()));
         }
-        let cost = self.fragment_body(&fragment.node);
+        let cost = self.fragment_body(&fragment.node, page);
         self.expanding.remove(name);
         let cost = cost?;
-        self.fragments.insert(name, cost);
+        self.fragments.insert((name, page), cost);
         Ok(cost)
     }
 
-    fn fragment_body(&mut self, fragment: &'a FragmentDefinition) -> Result<Cost, Refusal> {
+    fn fragment_body(
+        &mut self,
+        fragment: &'a FragmentDefinition,
+        page: u64,
+    ) -> Result<Cost, Refusal> {
         let owner = fragment.type_condition.node.on.node.as_str();
-        self.selection_set(&fragment.selection_set.node, owner)
+        self.selection_set(&fragment.selection_set.node, owner, page)
     }
 
-    fn field(&mut self, field: &'a Field, owner: &'a str) -> Result<Cost, Refusal> {
+    fn field(&mut self, field: &'a Field, owner: &'a str, page: u64) -> Result<Cost, Refusal> {
         let name = field.name.node.as_str();
         if name == "__typename" {
             return Ok(Cost {
@@ -186,20 +199,24 @@ impl<'a> Costing<'a> {
         let schema: &'a SchemaShape = self.shape;
         let shape = schema.field(owner, name);
         let returns = shape.map_or("", |s| s.returns.as_str());
+        let multiplicity = shape.map_or(Multiplicity::One, |s| s.multiplicity);
+        // A connection field is one connection object; the page it asks for is
+        // what its `nodes` and `edges` hold.
+        let child_page = match multiplicity {
+            Multiplicity::Paged => self.page_size(field),
+            _ => 1,
+        };
         let children = if field.selection_set.node.items.is_empty() {
             Cost::default()
         } else {
-            self.selection_set(&field.selection_set.node, returns)?
+            self.selection_set(&field.selection_set.node, returns, child_page)?
         };
         // How many objects the children are resolved on: for work, and for
         // the statements of per-object fields (counted more cautiously).
-        let (objects, statement_objects) = match shape.map(|s| s.multiplicity) {
-            Some(Multiplicity::Paged) => {
-                let page = self.page_size(field);
-                (page, page)
-            }
-            Some(Multiplicity::Unpaged) => (1, UNPAGED_LIST_ESTIMATE),
-            Some(Multiplicity::One) | None => (1, 1),
+        let (objects, statement_objects) = match multiplicity {
+            Multiplicity::PageItems => (page, page),
+            Multiplicity::Unpaged => (1, UNPAGED_LIST_ESTIMATE),
+            Multiplicity::Paged | Multiplicity::One => (1, 1),
         };
         let statements = match shape {
             Some(shape) => shape.statements,

@@ -32,8 +32,11 @@ const PER_OBJECT_FIELDS: &[(&str, &str, u64)] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Multiplicity {
     One,
-    /// A connection: `first` objects (default and bounds in `pagination`).
+    /// A connection field: one connection object, whose items are a page of
+    /// `first` (default and bounds in `pagination`).
     Paged,
+    /// A connection's `nodes` or `edges`: the page its field asked for.
+    PageItems,
     /// A list without `first`.
     Unpaged,
 }
@@ -123,10 +126,11 @@ impl SchemaShape {
                         // A connection's items are the page its field asked for.
                         let page_items =
                             type_name.ends_with("Connection") && matches!(name, "nodes" | "edges");
-                        let multiplicity = match (paged, is_list(&field.ty.node)) {
-                            (true, _) => Multiplicity::Paged,
-                            (false, true) if !page_items => Multiplicity::Unpaged,
-                            _ => Multiplicity::One,
+                        let multiplicity = match (paged, page_items, is_list(&field.ty.node)) {
+                            (true, _, _) => Multiplicity::Paged,
+                            (false, true, _) => Multiplicity::PageItems,
+                            (false, false, true) => Multiplicity::Unpaged,
+                            (false, false, false) => Multiplicity::One,
                         };
                         let leaf = leaves.contains(&returns);
                         let shaped = FieldShape {
@@ -222,7 +226,7 @@ mod tests {
         );
         assert_eq!(
             field("CommitmentConnection", "nodes").multiplicity,
-            Multiplicity::One
+            Multiplicity::PageItems
         );
         assert_eq!(
             field("ActionGroup", "events").statements,

@@ -26,8 +26,9 @@ const GROUP_LIST: &str = "{ actionGroups(first: 20) { nodes { \
 fn the_group_list_is_admitted_at_its_real_cost() {
     let admitted = admit_query(GROUP_LIST).expect("admitted");
     assert_eq!(admitted.kind, Some("query"));
-    // 20 groups × (1 + 50 × 6 + 1 + 50 × 5) + the connection and its nodes.
-    assert_eq!(admitted.cost.work, 11_061);
+    // Each group: members 1 + edges (1 + 50 × 5), commitments 1 + nodes (1 + 50 × 4);
+    // the groups' connection and nodes: 1 + 1 + 20 × 454.
+    assert_eq!(admitted.cost.work, 9_082);
     // groups, members, their partners, commitments, their partners.
     assert_eq!(admitted.cost.statements(), 5);
     assert_eq!(admitted.cost.depth, 7);
@@ -112,22 +113,23 @@ fn pages_multiply_work_by_first_from_a_literal_a_variable_or_a_default() {
     let nested = |first: &str| {
         format!(
             "query($n: Int = 100) {{ commitments(first: {first}) {{ nodes {{ \
-             reports(first: {first}) {{ nodes {{ narrative }} }} }} }} }}"
+             reports(first: {first}) {{ nodes {{ narrative author {{ displayName }} }} }} }} }} }}"
         )
     };
     let work = |query: &str, variables: Variables| {
         admit(shape(), query, None, &variables).map(|a| a.cost.work)
     };
+    // commitments 1 + nodes (1 + n × (reports 1 + nodes (1 + n × 3))) = 2 + n (2 + 3n)
     assert_eq!(
         work(&nested("2"), Variables::default()),
-        Ok(1 + 2 * (1 + 1 + 2 * 2))
+        Ok(2 + 2 * (2 + 3 * 2))
     );
     assert!(matches!(
         work(&nested("$n"), Variables::default()),
         Err(Refusal::TooCostly { .. })
     ));
     let small = Variables::from_json(serde_json::json!({ "n": 3 }));
-    assert_eq!(work(&nested("$n"), small), Ok(1 + 3 * (1 + 1 + 3 * 2)));
+    assert_eq!(work(&nested("$n"), small), Ok(2 + 3 * (2 + 3 * 3)));
     // Out of range is charged as the largest page (the resolver refuses it anyway).
     assert!(work(&nested("1000000"), Variables::default()).is_err());
 }
