@@ -105,7 +105,7 @@ fn check_resume(sequence: i64, latest: i64) -> AppResult<i64> {
     if latest - sequence > MAX_REPLAY {
         return Err(AppError::bad_input(
             "after",
-            &format!(
+            format!(
                 "is more than {MAX_REPLAY} events behind: read the history as a list and \
                  subscribe from its newest cursor"
             ),

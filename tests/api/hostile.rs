@@ -406,6 +406,18 @@ async fn malformed_bodies_and_headers_get_coded_errors() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
     }
+    // Headers far larger than any client needs are refused by the HTTP layer.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .header("x-padding", "p".repeat(1_000_000))
+        .body(body_with_query("{ __typename }"))
+        .send()
+        .await;
+    if let Ok(response) = response {
+        assert!(response.status().is_client_error(), "{}", response.status());
+    }
     // An Accept header that asks for nothing GraphQL can answer.
     let response = app
         .client
