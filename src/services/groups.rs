@@ -153,7 +153,7 @@ pub async fn update(
     }
     let version = expected_version.unwrap_or(current.version);
     let mut update = action_groups::Entity::update_many()
-        .col_expr(action_groups::Column::Version, Expr::value(version + 1))
+        .col_expr(action_groups::Column::Version, Expr::value(super::next_version(version, "action group")?))
         .col_expr(action_groups::Column::UpdatedAt, Expr::value(Utc::now()));
     let mut changed = Vec::new();
     if let Some(name) = &patch.name {

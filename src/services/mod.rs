@@ -15,11 +15,19 @@ pub mod work_plans;
 
 use entity::events;
 
+use crate::error::{AppError, AppResult};
+
 /// The result of a committed write and the events it recorded.
 #[derive(Debug)]
 pub struct Changed<T> {
     pub value: T,
     pub events: Vec<events::Model>,
+}
+
+/// The version a row moves to from `version`. An `expectedVersion` no row can
+/// have (the largest one) is stale like any other, never an overflow.
+pub(crate) fn next_version(version: i32, what: &str) -> AppResult<i32> {
+    version.checked_add(1).ok_or_else(|| AppError::stale(what))
 }
 
 impl<T> Changed<T> {

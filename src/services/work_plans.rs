@@ -9,7 +9,8 @@ use chrono::{NaiveDate, Utc};
 use entity::{work_plan_items, work_plans};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, ModelTrait, QueryFilter, QueryOrder, TransactionTrait,
+    DatabaseTransaction, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -26,6 +27,10 @@ use crate::{
     error::{AppError, AppResult},
     events::{self, kinds, NewEvent, Stream, Subject},
 };
+
+
+/// Items one work plan may hold (what `reorderWorkPlanItems` accepts in one list).
+pub const MAX_ITEMS_PER_PLAN: u64 = 500;
 
 pub struct NewWorkPlan {
     pub action_group_id: i64,
@@ -259,7 +264,7 @@ pub async fn update(
             work_plans::Column::Country,
             Expr::value(country.map(|c| c.as_str().to_owned())),
         )
-        .col_expr(work_plans::Column::Version, Expr::value(version + 1))
+        .col_expr(work_plans::Column::Version, Expr::value(super::next_version(version, "work plan")?))
         .col_expr(work_plans::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(work_plans::Column::Id.eq(plan_id))
         .filter(work_plans::Column::Version.eq(version))
@@ -297,7 +302,7 @@ async fn transition(
     let txn = db.begin().await?;
     let mut update = work_plans::Entity::update_many()
         .col_expr(work_plans::Column::Status, Expr::value(to.as_str()))
-        .col_expr(work_plans::Column::Version, Expr::value(plan.version + 1))
+        .col_expr(work_plans::Column::Version, Expr::value(super::next_version(plan.version, "work plan")?))
         .col_expr(work_plans::Column::UpdatedAt, Expr::value(now));
     if to == WorkPlanStatus::Adopted {
         update = update.col_expr(work_plans::Column::AdoptedAt, Expr::value(now));
@@ -424,14 +429,38 @@ pub async fn add_item(
 ) -> AppResult<Changed<work_plan_items::Model>> {
     let plan = editable_plan(db, plan_id).await?;
     check_item_fields(db, &plan, new.lead_partner_id, new.due_on).await?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    // The first statement writes the plan's row: concurrent adds queue on its
+    // lock, so each counts and positions after the one before commits.
+    let locked = work_plans::Entity::update_many()
+        .col_expr(work_plans::Column::UpdatedAt, Expr::value(now))
+        .filter(work_plans::Column::Id.eq(plan_id))
+        .filter(work_plans::Column::Status.eq(WorkPlanStatus::Draft.as_str()))
+        .exec(&txn)
+        .await?;
+    if locked.rows_affected != 1 {
+        return Err(AppError::conflict(
+            "workPlanId",
+            "only a DRAFT work plan's items can be added",
+        ));
+    }
+    let existing = work_plan_items::Entity::find()
+        .filter(work_plan_items::Column::WorkPlanId.eq(plan_id))
+        .count(&txn)
+        .await?;
+    if existing >= MAX_ITEMS_PER_PLAN {
+        return Err(AppError::conflict(
+            "workPlanId",
+            format!("a work plan holds at most {MAX_ITEMS_PER_PLAN} items"),
+        ));
+    }
     let position = work_plan_items::Entity::find()
         .filter(work_plan_items::Column::WorkPlanId.eq(plan_id))
         .order_by_desc(work_plan_items::Column::Position)
-        .one(db)
+        .one(&txn)
         .await?
         .map_or(0, |last| last.position + 1);
-    let now = Utc::now();
-    let txn = db.begin().await?;
     let item = work_plan_items::ActiveModel {
         work_plan_id: Set(plan_id),
         title: Set(new.title.into_inner()),

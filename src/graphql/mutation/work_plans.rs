@@ -113,7 +113,7 @@ pub struct ReorderWorkPlanItemsInput {
     pub item_ids: Vec<ID>,
 }
 
-const MAX_ITEMS_IN_REORDER: usize = 500;
+const MAX_ITEMS_IN_REORDER: usize = work_plan_service::MAX_ITEMS_PER_PLAN as usize;
 
 #[Object]
 impl WorkPlanMutations {
