@@ -42,9 +42,10 @@ pub struct Config {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
-    /// Trust the first address of X-Forwarded-For as the client address (behind a proxy).
-    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
-    pub trust_forwarded_for: bool,
+    /// Trusted proxies in front of the node: the client is the X-Forwarded-For
+    /// entry this many places from the right (0: the socket's peer).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value = "0", value_parser = crate::http::parse_hops)]
+    pub trust_forwarded_for: u8,
 
     /// How long a login session lasts, in hours.
     #[arg(long, env = "SESSION_TTL_HOURS", default_value_t = 24 * 14)]
@@ -121,7 +122,7 @@ impl Default for Config {
             graphiql: true,
             introspection: true,
             cors_allowed_origins: Vec::new(),
-            trust_forwarded_for: false,
+            trust_forwarded_for: 0,
             session_ttl_hours: 24 * 14,
             bootstrap_admin_email: None,
             bootstrap_admin_password: None,

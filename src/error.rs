@@ -11,7 +11,10 @@ pub type AppResult<T> = Result<T, AppError>;
 /// the code. The conversions below keep it.
 #[derive(Debug)]
 pub enum AppError {
+    /// No valid session where one is needed.
     Unauthenticated,
+    /// A login with a wrong e-mail or password (the same answer for either).
+    InvalidCredentials,
     Forbidden(String),
     /// Also the answer for things that exist but are internal to someone else:
     /// a client must not learn that they exist.
@@ -62,6 +65,7 @@ impl AppError {
     pub fn message(&self) -> String {
         match self {
             Self::Unauthenticated => "authentication required".to_owned(),
+            Self::InvalidCredentials => "invalid e-mail or password".to_owned(),
             Self::Forbidden(message) => message.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { field, message } => format!("{field}: {message}"),
@@ -75,7 +79,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Unauthenticated => codes::UNAUTHENTICATED,
+            Self::Unauthenticated | Self::InvalidCredentials => codes::UNAUTHENTICATED,
             Self::Forbidden(_) => codes::FORBIDDEN,
             Self::NotFound(_) => codes::NOT_FOUND,
             Self::BadInput { .. } => codes::BAD_USER_INPUT,

@@ -1,6 +1,10 @@
 //! argon2id password hashing, always on the blocking pool so a login never
-//! stalls the async workers.
-use std::sync::LazyLock;
+//! stalls the async workers, and never more at once than a few per core: each
+//! takes 19 MiB, and the blocking pool would otherwise run hundreds.
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use anyhow::Context;
 use argon2::{
@@ -8,8 +12,31 @@ use argon2::{
     Algorithm, Argon2, Params, Version,
 };
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::domain::Password;
+use crate::{
+    domain::Password,
+    error::{AppError, AppResult},
+};
+
+/// Hashes running at once: two per core.
+static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(2 * cores))
+});
+
+/// How long a request waits for a turn before it is told to come back.
+const WAIT_FOR_TURN: Duration = Duration::from_secs(2);
+
+/// A turn to hash, or RATE_LIMITED when the node is busy hashing for others.
+async fn turn() -> AppResult<OwnedSemaphorePermit> {
+    match tokio::time::timeout(WAIT_FOR_TURN, HASHING.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AppError::RateLimited {
+            retry_after_secs: 1,
+        }),
+    }
+}
 
 /// OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -27,9 +54,11 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .to_string()
 });
 
-pub async fn hash(password: &Password) -> anyhow::Result<String> {
+pub async fn hash(password: &Password) -> AppResult<String> {
     let secret = SecretString::from(password.expose().to_owned());
-    tokio::task::spawn_blocking(move || {
+    let permit = turn().await?;
+    let hashed = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(secret.expose_secret().as_bytes(), &salt)
@@ -37,13 +66,16 @@ pub async fn hash(password: &Password) -> anyhow::Result<String> {
             .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))
     })
     .await
-    .context("password hashing task")?
+    .context("password hashing task");
+    Ok(hashed??)
 }
 
 /// Checks `candidate` against `stored` (or against a dummy hash when there is no
 /// such user). Returns true only for a real match.
-pub async fn verify(candidate: SecretString, stored: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+pub async fn verify(candidate: SecretString, stored: Option<String>) -> AppResult<bool> {
+    let permit = turn().await?;
+    let verified = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let exists = stored.is_some();
         let hash_text = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let parsed = PasswordHash::new(&hash_text)
@@ -51,10 +83,11 @@ pub async fn verify(candidate: SecretString, stored: Option<String>) -> anyhow::
         let matches = hasher()
             .verify_password(candidate.expose_secret().as_bytes(), &parsed)
             .is_ok();
-        Ok(exists && matches)
+        anyhow::Ok(exists && matches)
     })
     .await
-    .context("password verification task")?
+    .context("password verification task");
+    Ok(verified??)
 }
 
 #[cfg(test)]

@@ -37,12 +37,15 @@ impl FailureLimiter {
     pub fn reserve(&self, key: &str) -> Result<Instant, Duration> {
         let now = Instant::now();
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() >= Self::MAX_KEYS {
+        if failures.len() >= Self::MAX_KEYS && !failures.contains_key(key) {
             let window = self.window;
             failures.retain(|_, times| {
                 Self::forget_old(times, now, window);
                 !times.is_empty()
             });
+            if failures.len() >= Self::MAX_KEYS {
+                Self::evict_least_recent(&mut failures, Self::MAX_KEYS / 10);
+            }
         }
         let times = failures.entry(key.to_owned()).or_default();
         Self::forget_old(times, now, self.window);
@@ -76,6 +79,31 @@ impl FailureLimiter {
         failures.remove(key);
     }
 
+    /// Forgets the `count` keys whose last failure is oldest: the map never
+    /// holds more than `MAX_KEYS`, whatever a flood of distinct keys does.
+    fn evict_least_recent(failures: &mut HashMap<String, VecDeque<Instant>>, count: usize) {
+        let mut by_age: Vec<(Instant, String)> = failures
+            .iter()
+            .filter_map(|(key, times)| Some((*times.back()?, key.clone())))
+            .collect();
+        let count = count.min(by_age.len());
+        if count == 0 {
+            return;
+        }
+        by_age.select_nth_unstable_by_key(count - 1, |(last, _)| *last);
+        for (_, key) in by_age.into_iter().take(count) {
+            failures.remove(&key);
+        }
+    }
+
+    /// Keys tracked now (for tests).
+    pub fn tracked_keys(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
     fn forget_old(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
         while times.front().is_some_and(|t| now - *t >= window) {
             times.pop_front();
@@ -96,6 +124,21 @@ mod tests {
         assert!(limiter.reserve("b").is_ok());
         std::thread::sleep(Duration::from_millis(60));
         assert!(limiter.reserve("a").is_ok());
+    }
+
+    #[test]
+    fn a_flood_of_distinct_keys_stays_under_the_key_cap() {
+        let limiter = FailureLimiter::new(5, Duration::from_secs(60));
+        for i in 0..FailureLimiter::MAX_KEYS + 5_000 {
+            let _ = limiter.reserve(&format!("flood{i}@example.org"));
+        }
+        assert!(limiter.tracked_keys() <= FailureLimiter::MAX_KEYS);
+        // The newest keys are still counted.
+        let last = format!("flood{}@example.org", FailureLimiter::MAX_KEYS + 4_999);
+        for _ in 0..4 {
+            assert!(limiter.reserve(&last).is_ok());
+        }
+        assert!(limiter.reserve(&last).is_err());
     }
 
     #[test]

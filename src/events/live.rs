@@ -20,10 +20,10 @@ use super::{hub::SharedEvent, Hub, Stream as EventStream};
 use crate::error::{AppError, AppResult};
 
 const REPLAY_PAGE: u64 = 200;
-/// How far behind a resuming client may be: further, it should read the
-/// history as a list (`ActionGroup.events`, `notifications`) and resume from
-/// there, rather than have the server replay it event by event.
-pub const MAX_REPLAY: i64 = 10_000;
+/// How far behind a resuming client may be: each replayed event is a delivery
+/// (an execution of the subscription), so further behind, it should read what
+/// it missed as a list and subscribe again without `after`.
+pub const MAX_REPLAY: i64 = 1_000;
 
 /// The events of `stream` after sequence `after` (None: from now on), live.
 pub fn follow(
@@ -106,8 +106,8 @@ fn check_resume(sequence: i64, latest: i64) -> AppResult<i64> {
         return Err(AppError::bad_input(
             "after",
             format!(
-                "is more than {MAX_REPLAY} events behind: read the history as a list and \
-                 subscribe from its newest cursor"
+                "is more than {MAX_REPLAY} events behind: read what you missed as a list \
+                 (ActionGroup.events, me.notifications) and subscribe again without `after`"
             ),
         ));
     }

@@ -1,42 +1,11 @@
-//! Global ids: opaque to clients, `base64url("Type:id")` inside (as GitHub does).
+//! Global ids as the API takes and gives them (see `crate::ids`).
 use async_graphql::ID;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use strum::{EnumString, IntoStaticStr};
 
 use crate::error::{AppError, AppResult};
-
-/// Every type that implements `Node`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
-pub enum NodeKind {
-    User,
-    Partner,
-    Coalition,
-    CoalitionMembership,
-    ThematicArea,
-    ActionGroup,
-    WorkPlan,
-    WorkPlanItem,
-    Commitment,
-    ProgressReport,
-    Event,
-    Notification,
-}
+pub use crate::ids::{decode, NodeKind};
 
 pub fn encode(kind: NodeKind, id: i64) -> ID {
-    let kind: &'static str = kind.into();
-    ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{id}")))
-}
-
-/// The kind and row id behind a global id, or None for anything malformed.
-pub fn decode(id: &str) -> Option<(NodeKind, i64)> {
-    if id.len() > 64 {
-        return None;
-    }
-    let bytes = URL_SAFE_NO_PAD.decode(id).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let (kind, raw) = text.split_once(':')?;
-    let row_id: i64 = raw.parse().ok()?;
-    (row_id > 0).then_some((kind.parse().ok()?, row_id))
+    ID(crate::ids::global_id(kind, id))
 }
 
 /// The row id of an input id that must be of `kind`. A malformed id is a
@@ -67,6 +36,7 @@ mod tests {
             expect("partnerId", &ID("garbage!".into()), NodeKind::Partner),
             Err(AppError::BadInput { .. })
         ));
+        use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Partner:-1")), None);
     }
 }

@@ -17,6 +17,7 @@ use axum::{
 use chrono::Utc;
 
 use super::{
+    client_addr::client_addr,
     negotiate::{negotiate, Format},
     response_cache::{CacheKey, Lookup, MAX_CACHED_REQUEST_BYTES},
     responses::graphql_error,
@@ -146,10 +147,13 @@ async fn run(
     client: IpAddr,
 ) -> async_graphql::Response {
     let batches = BatchScope::default();
-    let loaders = Arc::new(DataLoader::new(
-        DbLoader::new(state.app.db.clone(), viewer.clone()),
-        batches.spawner(),
-    ));
+    let loaders = Arc::new(
+        DataLoader::new(
+            DbLoader::new(state.app.db.clone(), viewer.clone()),
+            batches.spawner(),
+        )
+        .max_batch_size(limits::MAX_BATCH_KEYS),
+    );
     let request = request
         .data(Viewer(viewer))
         .data(ClientAddr(client))
@@ -325,20 +329,4 @@ async fn authenticate(state: &HttpState, headers: &HeaderMap) -> Result<Option<A
             ))
         }
     }
-}
-
-/// The caller's address: the socket peer, or behind a trusted proxy the first
-/// address of X-Forwarded-For.
-pub fn client_addr(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
-    if trust_forwarded_for {
-        let forwarded = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|first| first.trim().parse().ok());
-        if let Some(address) = forwarded {
-            return address;
-        }
-    }
-    peer.ip()
 }

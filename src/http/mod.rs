@@ -1,7 +1,9 @@
 //! The HTTP surface: routes and the middleware every request passes through.
+mod client_addr;
 mod graphiql;
 mod graphql;
-pub use graphql::{client_addr, label_uncoded_errors};
+pub use client_addr::{client_addr, limit_key, parse_hops};
+pub use graphql::label_uncoded_errors;
 mod health;
 mod metrics;
 mod negotiate;

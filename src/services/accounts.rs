@@ -26,21 +26,21 @@ pub struct SignedIn {
     pub user: users::Model,
 }
 
-fn invalid_credentials() -> AppError {
-    // The same answer whether the e-mail exists or not.
-    AppError::Unauthenticated
-}
-
-pub async fn login(
+/// Runs a password `check` under the failed-attempt limits of the e-mail and the
+/// client address: a wrong password (`Ok(None)`) stays counted, a right one is
+/// taken back and clears the e-mail's failures, one that could not be checked
+/// (a database error, a node too busy hashing) is taken back.
+async fn under_login_limits<T>(
     state: &AppState,
-    email_text: &str,
-    password_text: SecretString,
+    email_key: &str,
     client: IpAddr,
-) -> AppResult<SignedIn> {
-    let limits = &state.login_limits;
-    let email_key = email_text.trim().to_lowercase();
-    let client_key = client.to_string();
-    let attempt = match limits.attempt(&email_key, &client_key).await {
+    check: impl std::future::Future<Output = AppResult<Option<T>>>,
+) -> AppResult<Option<T>> {
+    let attempt = match state
+        .login_limits
+        .attempt(email_key, &crate::http::limit_key(client).to_string())
+        .await
+    {
         Ok(attempt) => attempt,
         Err(retry_after) => {
             return Err(AppError::RateLimited {
@@ -51,20 +51,43 @@ pub async fn login(
             });
         }
     };
-
-    let user = match verified_user(state, email_text, password_text).await {
-        Ok(user) => user,
+    match check.await {
         Err(error) => {
             attempt.abandoned().await;
-            return Err(error);
+            Err(error)
         }
+        Ok(None) => {
+            tracing::info!(client.address = %client, "wrong password");
+            Ok(None)
+        }
+        Ok(Some(found)) => {
+            attempt.succeeded().await;
+            Ok(Some(found))
+        }
+    }
+}
+
+/// The key an e-mail is limited under: normalised like stored addresses, so
+/// `Ana@X.org ` and `ana@x.org` share one budget; anything that is not an
+/// address shares one key (it can never sign in anyway).
+fn email_key(email_text: &str) -> String {
+    Email::parse("email", email_text)
+        .map(|email| email.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+pub async fn login(
+    state: &AppState,
+    email_text: &str,
+    password_text: SecretString,
+    client: IpAddr,
+) -> AppResult<SignedIn> {
+    let key = email_key(email_text);
+    let check = verified_user(state, email_text, password_text);
+    let Some(user) = under_login_limits(state, &key, client, check).await? else {
+        // The same answer whether the e-mail exists or not.
+        return Err(AppError::InvalidCredentials);
     };
-    let Some(user) = user else {
-        // The attempt stays counted: a failure.
-        tracing::info!(client.address = %client, "failed login");
-        return Err(invalid_credentials());
-    };
-    attempt.succeeded().await;
     let token = start_session(&state.db, user.id, state.config.session_ttl()).await?;
     Ok(SignedIn { token, user })
 }
@@ -191,8 +214,9 @@ struct ScopeRow {
     role: String,
 }
 
-/// The groups (with the best role held) and coalitions (active memberships) of
-/// some partners, in one statement.
+/// The groups (with the best role held, where the partner is active in the
+/// group's coalition) and coalitions (active memberships) of some partners, in
+/// one statement.
 async fn scope_of_partners(
     db: &DatabaseConnection,
     partner_ids: &[i64],
@@ -201,9 +225,19 @@ async fn scope_of_partners(
         return Ok((Vec::new(), Vec::new()));
     }
     let mut sql = SqlBuilder::new(db.get_database_backend());
-    sql.push("SELECT 'group' AS scope, action_group_id AS scope_id, role FROM action_group_members WHERE partner_id IN ")
-        .bind_list(partner_ids)
-        .push(" UNION ALL SELECT 'coalition' AS scope, coalition_id AS scope_id, status AS role FROM coalition_partners WHERE partner_id IN ")
+    // A group counts only while the partner is an ACTIVE member of the group's
+    // coalition: a withdrawn (or pending) partner keeps its rows, not its rights.
+    sql.push(
+        "SELECT 'group' AS scope, m.action_group_id AS scope_id, m.role AS role \
+         FROM action_group_members m \
+         JOIN action_groups g ON g.id = m.action_group_id \
+         JOIN coalition_partners cp ON cp.coalition_id = g.coalition_id \
+         AND cp.partner_id = m.partner_id AND cp.status = ",
+    )
+    .bind(MembershipStatus::Active.as_str())
+    .push(" WHERE m.partner_id IN ")
+    .bind_list(partner_ids)
+    .push(" UNION ALL SELECT 'coalition' AS scope, coalition_id AS scope_id, status AS role FROM coalition_partners WHERE partner_id IN ")
         .bind_list(partner_ids)
         .push(" AND status = ")
         .bind(MembershipStatus::Active.as_str());
@@ -294,100 +328,156 @@ pub async fn invite(
     Ok(invitation_token)
 }
 
-/// Turns an invitation into an account (or, for someone who already has one and
-/// proves it with their password, into a role in one more partner), then signs in.
-pub async fn accept_invitation(
-    state: &AppState,
+/// An invitation that can still be accepted, by its token.
+async fn open_invitation(
+    db: &DatabaseConnection,
     invitation_token: &str,
-    password_text: SecretString,
-    display_name: DisplayName,
-) -> AppResult<SignedIn> {
-    let db = &state.db;
+) -> AppResult<invitations::Model> {
     let invalid = || AppError::NotFound("invitation");
     if invitation_token.len() > 200 {
         return Err(invalid());
     }
-    let invitation = invitations::Entity::find()
+    invitations::Entity::find()
         .filter(invitations::Column::TokenHash.eq(token::hash(invitation_token)))
         .one(db)
         .await?
         .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
-        .ok_or_else(invalid)?;
-    let existing = users::Entity::find()
-        .filter(users::Column::Email.eq(&invitation.email))
-        .one(db)
-        .await?;
-    // Hashing happens before the transaction: it is slow and needs no lock.
-    let new_hash = match &existing {
-        Some(user) => {
-            if !password::verify(password_text, Some(user.password_hash.clone())).await? {
-                return Err(AppError::bad_input(
-                    "password",
-                    "this e-mail already has an account: give its password",
-                ));
-            }
-            None
-        }
-        None => {
-            let password = Password::parse("password", password_text.expose_secret())?;
-            Some(password::hash(&password).await?)
-        }
-    };
+        .ok_or_else(invalid)
+}
 
-    let txn = db.begin().await?;
+/// Marks the invitation accepted and gives `user_id` its role, in `txn`.
+async fn consume_invitation(
+    txn: &sea_orm::DatabaseTransaction,
+    invitation: &invitations::Model,
+    user_id: i64,
+) -> AppResult<()> {
     let now = Utc::now();
     let claimed = invitations::Entity::update_many()
         .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
         .filter(invitations::Column::Id.eq(invitation.id))
         .filter(invitations::Column::AcceptedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if claimed.rows_affected != 1 {
-        return Err(invalid());
+        return Err(AppError::NotFound("invitation"));
     }
-    let user = match (existing, new_hash) {
-        (Some(user), _) => user,
-        (None, Some(hash)) => {
-            users::ActiveModel {
-                email: Set(invitation.email.clone()),
-                display_name: Set(display_name.into_inner()),
-                password_hash: Set(hash),
-                platform_role: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-        }
-        (None, None) => return Err(AppError::Internal(anyhow::anyhow!("no password hash"))),
-    };
     partner_users::ActiveModel {
         partner_id: Set(invitation.partner_id),
-        user_id: Set(user.id),
+        user_id: Set(user_id),
         role: Set(invitation.role.clone()),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// Turns an invitation into a new account and signs in. It never checks a
+/// password: an invitation for an e-mail that already has an account is
+/// accepted by that user while signed in (`claim_invitation`), and here it is
+/// refused exactly like an invitation that does not exist, so an inviter
+/// holding the token learns nothing about the account.
+pub async fn accept_invitation(
+    state: &AppState,
+    invitation_token: &str,
+    password: Password,
+    display_name: DisplayName,
+) -> AppResult<SignedIn> {
+    let db = &state.db;
+    let invitation = open_invitation(db, invitation_token).await?;
+    let existing = users::Entity::find()
+        .filter(users::Column::Email.eq(&invitation.email))
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Err(AppError::NotFound("invitation"));
+    }
+    // Hashing happens before the transaction: it is slow and needs no lock.
+    let hash = password::hash(&password).await?;
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let user = users::ActiveModel {
+        email: Set(invitation.email.clone()),
+        display_name: Set(display_name.into_inner()),
+        password_hash: Set(hash),
+        platform_role: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|error| match AppError::from(error) {
+        // The account was made meanwhile: the same answer as above.
+        AppError::Conflict { .. } => AppError::NotFound("invitation"),
+        other => other,
+    })?;
+    consume_invitation(&txn, &invitation, user.id).await?;
     let token = start_session(&txn, user.id, state.config.session_ttl()).await?;
     txn.commit().await?;
     Ok(SignedIn { token, user })
 }
 
-/// Changes the caller's password and ends every other session of theirs.
-pub async fn change_password(
+/// What claiming an invitation gave its user.
+pub struct Claimed {
+    pub user: users::Model,
+    pub partner_id: i64,
+    pub role: PartnerRole,
+}
+
+/// A signed-in user accepts an invitation sent to their own e-mail: the
+/// partner role is added and the invitation consumed. An invitation for
+/// another address is NOT_FOUND, like one that does not exist.
+pub async fn claim_invitation(
     db: &DatabaseConnection,
     actor: &Actor,
-    current: SecretString,
-    new: Password,
-) -> AppResult<()> {
+    invitation_token: &str,
+) -> AppResult<Claimed> {
+    let invitation = open_invitation(db, invitation_token).await?;
     let user = users::Entity::find_by_id(actor.user_id)
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !password::verify(current, Some(user.password_hash.clone())).await? {
+    if user.email != invitation.email {
+        return Err(AppError::NotFound("invitation"));
+    }
+    let role = invitation
+        .role
+        .parse::<PartnerRole>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("stored partner role is unknown")))?;
+    let txn = db.begin().await?;
+    consume_invitation(&txn, &invitation, user.id).await?;
+    txn.commit().await?;
+    Ok(Claimed {
+        user,
+        partner_id: invitation.partner_id,
+        role,
+    })
+}
+
+/// Changes the caller's password and ends every other session of theirs. The
+/// current password is checked under the same failed-attempt limits as a login.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: SecretString,
+    new: Password,
+    client: IpAddr,
+) -> AppResult<()> {
+    let db = &state.db;
+    let user = users::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let check = async {
+        let right = password::verify(current, Some(user.password_hash.clone())).await?;
+        Ok(right.then_some(()))
+    };
+    if under_login_limits(state, &user.email, client, check)
+        .await?
+        .is_none()
+    {
         return Err(AppError::bad_input(
             "currentPassword",
             "is not your current password",

@@ -7,8 +7,8 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 use serde_json::json;
 
@@ -153,7 +153,10 @@ pub async fn update(
     }
     let version = expected_version.unwrap_or(current.version);
     let mut update = action_groups::Entity::update_many()
-        .col_expr(action_groups::Column::Version, Expr::value(super::next_version(version, "action group")?))
+        .col_expr(
+            action_groups::Column::Version,
+            Expr::value(super::next_version(version, "action group")?),
+        )
         .col_expr(action_groups::Column::UpdatedAt, Expr::value(Utc::now()));
     let mut changed = Vec::new();
     if let Some(name) = &patch.name {
@@ -521,12 +524,20 @@ pub async fn counts_of_coalitions(
         .await
 }
 
-/// Whether a partner is a member (of any role) of a group.
+/// Whether a partner is a member (of any role) of a group, with rights in it.
 pub async fn is_member(db: &DatabaseConnection, group_id: i64, partner_id: i64) -> AppResult<bool> {
-    Ok(action_group_members::Entity::find()
-        .filter(action_group_members::Column::ActionGroupId.eq(group_id))
-        .filter(action_group_members::Column::PartnerId.eq(partner_id))
-        .one(db)
-        .await?
-        .is_some())
+    // A member whose coalition membership is no longer ACTIVE is on record only.
+    let mut sql = crate::sql::SqlBuilder::new(db.get_database_backend());
+    sql.push(
+        "SELECT m.id FROM action_group_members m \
+         JOIN action_groups g ON g.id = m.action_group_id \
+         JOIN coalition_partners cp ON cp.coalition_id = g.coalition_id \
+         AND cp.partner_id = m.partner_id WHERE m.action_group_id = ",
+    )
+    .bind(group_id)
+    .push(" AND m.partner_id = ")
+    .bind(partner_id)
+    .push(" AND cp.status = ")
+    .bind(crate::domain::MembershipStatus::Active.as_str());
+    Ok(db.query_one_raw(sql.build()).await?.is_some())
 }

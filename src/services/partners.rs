@@ -97,7 +97,10 @@ pub async fn update(
         )
         .col_expr(partners::Column::Name, Expr::value(name))
         .col_expr(partners::Column::Acronym, Expr::value(acronym))
-        .col_expr(partners::Column::Version, Expr::value(super::next_version(version, "partner")?))
+        .col_expr(
+            partners::Column::Version,
+            Expr::value(super::next_version(version, "partner")?),
+        )
         .col_expr(partners::Column::UpdatedAt, Expr::value(Utc::now()));
     if let Some(kind) = patch.kind {
         update = update.col_expr(partners::Column::Kind, Expr::value(kind.as_str()));

@@ -28,7 +28,6 @@ use crate::{
     events::{self, kinds, NewEvent, Stream, Subject},
 };
 
-
 /// Items one work plan may hold (what `reorderWorkPlanItems` accepts in one list).
 pub const MAX_ITEMS_PER_PLAN: u64 = 500;
 
@@ -264,7 +263,10 @@ pub async fn update(
             work_plans::Column::Country,
             Expr::value(country.map(|c| c.as_str().to_owned())),
         )
-        .col_expr(work_plans::Column::Version, Expr::value(super::next_version(version, "work plan")?))
+        .col_expr(
+            work_plans::Column::Version,
+            Expr::value(super::next_version(version, "work plan")?),
+        )
         .col_expr(work_plans::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(work_plans::Column::Id.eq(plan_id))
         .filter(work_plans::Column::Version.eq(version))
@@ -302,7 +304,10 @@ async fn transition(
     let txn = db.begin().await?;
     let mut update = work_plans::Entity::update_many()
         .col_expr(work_plans::Column::Status, Expr::value(to.as_str()))
-        .col_expr(work_plans::Column::Version, Expr::value(super::next_version(plan.version, "work plan")?))
+        .col_expr(
+            work_plans::Column::Version,
+            Expr::value(super::next_version(plan.version, "work plan")?),
+        )
         .col_expr(work_plans::Column::UpdatedAt, Expr::value(now));
     if to == WorkPlanStatus::Adopted {
         update = update.col_expr(work_plans::Column::AdoptedAt, Expr::value(now));

@@ -53,8 +53,12 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr, _slot: S
     let mut session_check = interval(config.ws_session_check());
     session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
 
+    // When this connection last delivered an event (or was opened): an
+    // anonymous connection without a subscription is closed that long after
+    // it. Queries answered over the socket do not count, or a client could
+    // keep a connection by asking for `__typename` once a minute.
+    let mut last_event = tokio::time::Instant::now();
     let outcome = loop {
-        // Anonymous and without a subscription: the idle clock runs.
         let idle = connection
             .executor
             .as_ref()
@@ -65,7 +69,7 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr, _slot: S
             if idle {
                 deadline
                     .as_mut()
-                    .reset(tokio::time::Instant::now() + config.ws_anonymous_idle());
+                    .reset(last_event + config.ws_anonymous_idle());
             }
         }
         tokio::select! {
@@ -95,8 +99,11 @@ pub async fn serve(socket: WebSocket, state: HttpState, client: IpAddr, _slot: S
                     break next;
                 }
             }
-            Some((id, response)) = connection.subscriptions.next(), if !connection.subscriptions.is_empty() => {
-                let sent = match &response {
+            Some((id, reply)) = connection.subscriptions.next(), if !connection.subscriptions.is_empty() => {
+                if reply.as_ref().is_some_and(|reply| reply.event) {
+                    last_event = tokio::time::Instant::now();
+                }
+                let sent = match reply.as_ref().map(|reply| &reply.response) {
                     Some(response) if response.is_err() && response.data == async_graphql::Value::Null => {
                         connection.subscriptions.remove(&id);
                         send(&mut sink, &ServerMessage::Error { id: &id, payload: &response.errors }).await

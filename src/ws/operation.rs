@@ -32,7 +32,14 @@ use crate::{
 };
 
 /// The responses of one operation: `None` once it is complete.
-pub type Responses = BoxStream<'static, Option<Response>>;
+pub type Responses = BoxStream<'static, Option<Reply>>;
+
+/// One response to send, and whether it delivers an event (rather than
+/// answering a query, a mutation or a refused subscription).
+pub struct Reply {
+    pub response: Response,
+    pub event: bool,
+}
 
 /// Runs the operations of one connection: the schema, and who is asking.
 pub struct Executor {
@@ -115,7 +122,11 @@ impl Executor {
         futures_util::stream::once(opening)
             .flat_map(move |opened| match opened {
                 Opened::Answered(response) => {
-                    futures_util::stream::iter([Some(*response), None]).boxed()
+                    let reply = Reply {
+                        response: *response,
+                        event: false,
+                    };
+                    futures_util::stream::iter([Some(reply), None]).boxed()
                 }
                 Opened::Nothing => futures_util::stream::iter([None]).boxed(),
                 Opened::Live(events) => {
@@ -166,19 +177,22 @@ impl Executor {
         self: Arc<Self>,
         operation: Arc<Operation>,
         event: AppResult<SharedEvent>,
-    ) -> Option<Response> {
+    ) -> Option<Reply> {
         let request = self.with_data(operation.request(), LivePhase::deliver(event));
         let response = self.schema.execute_stream(request).next().await?;
-        Some(labelled(response))
+        Some(Reply {
+            response: labelled(response),
+            event: true,
+        })
     }
 
     fn with_data(&self, request: Request, phase: Arc<LivePhase>) -> Request {
         // Fresh loaders per execution: a delivery sees the data as it is now.
         let viewer = self.viewer();
-        let loaders = Arc::new(DataLoader::new(
-            DbLoader::new(self.db.clone(), viewer.clone()),
-            tokio::spawn,
-        ));
+        let loaders = Arc::new(
+            DataLoader::new(DbLoader::new(self.db.clone(), viewer.clone()), tokio::spawn)
+                .max_batch_size(limits::MAX_BATCH_KEYS),
+        );
         request
             .data(Viewer(viewer))
             .data(ClientAddr(self.client))

@@ -54,15 +54,15 @@ impl ConnectionSlots {
     /// A slot for a connection from `client`, unless the node or the client
     /// already holds as many as allowed.
     pub fn acquire(self: &Arc<Self>, client: IpAddr) -> Result<Slot, Full> {
+        let client = crate::http::limit_key(client);
         let mut open = self.lock();
         if open.total >= self.max_total {
             return Err(Full::Node);
         }
-        let of_client = open.per_client.entry(client).or_default();
-        if *of_client >= self.max_per_client {
+        if open.per_client.get(&client).copied().unwrap_or(0) >= self.max_per_client {
             return Err(Full::Client);
         }
-        *of_client += 1;
+        *open.per_client.entry(client).or_default() += 1;
         open.total += 1;
         Ok(Slot {
             slots: self.clone(),

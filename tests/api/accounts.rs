@@ -163,8 +163,18 @@ async fn an_invitation_becomes_an_account_once() {
     assert_eq!(first_error_code(&again), "NOT_FOUND");
 }
 
+/// The error part of an answer, without where in the document it points.
+fn refusal(response: &Value) -> Value {
+    let mut error = response["errors"][0].clone();
+    if let Some(error) = error.as_object_mut() {
+        error.remove("locations");
+    }
+    assert!(response["data"].is_null(), "{response:#}");
+    error
+}
+
 #[tokio::test]
-async fn an_existing_user_accepts_a_second_partner_with_their_password() {
+async fn an_invitation_for_an_existing_account_never_checks_a_password() {
     let app = spawn_app().await;
     let ilo = app
         .create_partner("ILO", "INTERNATIONAL_ORGANIZATION", None)
@@ -172,24 +182,103 @@ async fn an_existing_user_accepts_a_second_partner_with_their_password() {
     let iom = app
         .create_partner("IOM", "INTERNATIONAL_ORGANIZATION", None)
         .await;
+    // A partner ADMIN of the IOM is the one guessing.
+    let guesser = app
+        .create_user("iom.admin@test.example", &iom, "ADMIN")
+        .await;
     let user = app.create_user("both@test.example", &ilo, "MEMBER").await;
-    let data = app
+    let invite =
+        "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }";
+    let invitation_for =
+        |email: &str| json!({ "input": { "email": email, "partnerId": iom, "role": "ADMIN" } });
+    // The same answer whether the e-mail has an account or not.
+    let existing = app
+        .ok(Some(&guesser.token), invite, invitation_for(&user.email))
+        .await;
+    let fresh = app
         .ok(
-            Some(&app.admin_token),
-            "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }",
-            json!({ "input": { "email": user.email, "partnerId": iom, "role": "ADMIN" } }),
+            Some(&guesser.token),
+            invite,
+            invitation_for("nobody@test.example"),
         )
         .await;
-    let invitation = data["inviteUser"]["invitationToken"].as_str().unwrap();
-    let accept = "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { user { id } } }";
-    let wrong = app
-        .graphql(None, accept, json!({ "input": { "invitationToken": invitation, "password": "not their password", "displayName": "x" } }))
+    let keys = |data: &Value| {
+        data["inviteUser"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&existing), keys(&fresh));
+
+    let accept =
+        "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { token } }";
+    let attempt = |token: &str, password: &str| json!({ "input": { "invitationToken": token, "password": password, "displayName": "x" } });
+    let garbage = refusal(
+        &app.graphql(
+            None,
+            accept,
+            attempt("inv_garbage", "a long enough password"),
+        )
+        .await,
+    );
+    assert_eq!(garbage["extensions"]["code"], "NOT_FOUND");
+    let token = existing["inviteUser"]["invitationToken"].as_str().unwrap();
+    // Twelve wrong guesses, then the right password: all answered as the garbage
+    // token is, none rate limited, no session given, the invitation untouched.
+    for guess in 0..12 {
+        let answer = app
+            .graphql(
+                None,
+                accept,
+                attempt(token, &format!("guess number {guess:04}")),
+            )
+            .await;
+        assert_eq!(refusal(&answer), garbage, "guess {guess}");
+    }
+    let right = app
+        .graphql(None, accept, attempt(token, USER_PASSWORD))
         .await;
-    assert_eq!(first_error_code(&wrong), "BAD_USER_INPUT");
+    assert_eq!(refusal(&right), garbage);
+    // The platform ADMIN's password cannot be tried this way either.
+    let admin_invite = app
+        .ok(
+            Some(&guesser.token),
+            invite,
+            invitation_for("admin@test.example"),
+        )
+        .await;
+    let admin_token = admin_invite["inviteUser"]["invitationToken"]
+        .as_str()
+        .unwrap();
+    let answer = app
+        .graphql(None, accept, attempt(admin_token, ADMIN_PASSWORD))
+        .await;
+    assert_eq!(refusal(&answer), garbage);
+
+    // The user, signed in, claims it; nobody else can, nor twice.
+    let claim = "mutation($t: String!) { claimInvitation(input: {invitationToken: $t}) { role partner { name } user { id } } }";
+    let by_other = app
+        .graphql(Some(&guesser.token), claim, json!({ "t": token }))
+        .await;
+    assert_eq!(
+        refusal(&by_other),
+        refusal(
+            &app.graphql(Some(&guesser.token), claim, json!({ "t": "inv_garbage" }))
+                .await
+        )
+    );
     let data = app
-        .ok(None, accept, json!({ "input": { "invitationToken": invitation, "password": USER_PASSWORD, "displayName": "x" } }))
+        .ok(Some(&user.token), claim, json!({ "t": token }))
         .await;
-    assert_eq!(data["acceptInvitation"]["user"]["id"], user.id.as_str());
+    assert_eq!(data["claimInvitation"]["role"], "ADMIN");
+    assert_eq!(data["claimInvitation"]["partner"]["name"], "IOM");
+    assert_eq!(data["claimInvitation"]["user"]["id"], user.id.as_str());
+    let again = app
+        .graphql(Some(&user.token), claim, json!({ "t": token }))
+        .await;
+    assert_eq!(first_error_code(&again), "NOT_FOUND");
     // Now an ADMIN of the IOM: may edit it.
     app.ok(
         Some(&user.token),
@@ -197,6 +286,9 @@ async fn an_existing_user_accepts_a_second_partner_with_their_password() {
         json!({ "id": iom }),
     )
     .await;
+    // A signed-out claim needs a session.
+    let anonymous = app.graphql(None, claim, json!({ "t": token })).await;
+    assert_eq!(first_error_code(&anonymous), "UNAUTHENTICATED");
 }
 
 #[tokio::test]

@@ -316,6 +316,23 @@ impl TestApp {
         }
     }
 
+    /// Invites an existing user to one more partner; the user claims it signed in.
+    pub async fn add_to_partner(&self, user: &TestUser, partner_id: &str, role: &str) {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "mutation($input: InviteUserInput!) { inviteUser(input: $input) { invitationToken } }",
+                json!({ "input": { "email": user.email, "partnerId": partner_id, "role": role } }),
+            )
+            .await;
+        self.ok(
+            Some(&user.token),
+            "mutation($t: String!) { claimInvitation(input: {invitationToken: $t}) { role } }",
+            json!({ "t": data["inviteUser"]["invitationToken"] }),
+        )
+        .await;
+    }
+
     /// A signed-in user with the SECRETARIAT platform role.
     pub async fn create_secretariat(&self, partner_id: &str) -> TestUser {
         let user = self

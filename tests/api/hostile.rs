@@ -146,19 +146,35 @@ async fn deeply_nested_documents_are_refused_in_every_position() {
         assert!(body.len() <= BODY_LIMIT, "{name}: {} bytes", body.len());
         assert_refused(&app, name, body).await;
     }
-    // Around the limit and at the depths that used to overflow the stack.
+    // Around the limit and at the depths that used to overflow the stack: a
+    // list of IDs nested `depth` deep in all, so that up to the limit the text
+    // passes and the document is refused by validation (a list of lists is not
+    // a list of IDs), and past it by the scan.
     let limit = coalition::graphql::limits::MAX_NESTING;
     for depth in [limit - 2, limit, limit + 1, 100, 2_000, 20_000] {
+        // `{`, `(`, and depth - 2 brackets.
         let query = format!(
             "{{ partners(first: 1, filter: {{search: {}\"x\"{}}}) {{ totalCount }} }}",
-            "[".repeat(depth - 2),
-            "]".repeat(depth - 2)
+            "[".repeat(depth - 3),
+            "]".repeat(depth - 3)
         );
         let (status, response, _) = post_raw(&app, body_with_query(&query), None).await;
         assert_eq!(status, 200, "{depth}");
         assert_eq!(first_error_code(&response), "BAD_USER_INPUT", "{depth}");
+        let message = response["errors"][0]["message"].as_str().unwrap();
+        let by_the_scan = message.contains("nests brackets");
+        assert_eq!(by_the_scan, depth > limit, "{depth}: {message}");
         assert_alive(&app).await;
     }
+    // An unclosed block string is read as `""` by the parser, which then goes
+    // on: what follows is scanned too.
+    let hidden = format!("{{ a(x: [ \"\"\"\" {}", "[".repeat(BODY_LIMIT - 100));
+    assert_refused(
+        &app,
+        "nesting after an unclosed block string",
+        body_with_query(&hidden),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -228,6 +244,8 @@ async fn a_flood_of_repeated_fields_is_refused_at_once() {
         .collect();
     assert_alive(&app).await;
     for flood in floods {
+        // No Accept header: application/json, so a refused document is a 200
+        // with errors (checked by assert_refused above).
         assert_eq!(flood.await.unwrap().unwrap(), 200);
     }
 }
@@ -406,7 +424,8 @@ async fn malformed_bodies_and_headers_get_coded_errors() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
     }
-    // Headers far larger than any client needs are refused by the HTTP layer.
+    // Headers far larger than any client needs are refused by the HTTP layer,
+    // with a client error or by closing the connection, and the node goes on.
     let response = app
         .client
         .post(app.url("/graphql"))

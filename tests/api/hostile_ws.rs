@@ -45,9 +45,13 @@ async fn refusals(app: &TestApp, limit: &str) -> u64 {
 async fn expect_short_error(client: &mut WsClient, id: &str, code: &str) {
     match client.receive().await {
         Received::Message(m) if m["type"] == "error" && m["id"] == id => {
-            assert_eq!(m["payload"][0]["extensions"]["code"], code, "{m:#}");
+            assert_eq!(m["payload"][0]["extensions"]["code"], code, "{id}: {m:#}");
             let message = m["payload"][0]["message"].as_str().unwrap();
-            assert!(message.len() <= 300, "a {} byte message", message.len());
+            assert!(
+                message.len() <= 300,
+                "{id}: a {} byte message",
+                message.len()
+            );
         }
         other => panic!("expected the error of {id}, got {other:?}"),
     }
@@ -79,11 +83,9 @@ async fn hostile_documents_are_refused_per_subscription() {
         ("a costly delivery", "subscription { commitmentUpdated(commitmentId: \"x\") { partner { commitments(first: 100) { nodes { partner { name } reports(first: 100) { nodes { narrative } } } } } } }".to_owned()),
         ("two root fields", "subscription { a: myNotifications { reason } b: myNotifications { reason } }".to_owned()),
     ];
-    for (index, (name, document)) in documents.iter().enumerate() {
-        let id = format!("s{index}");
-        client.subscribe(&id, document, Value::Null).await;
-        expect_short_error(&mut client, &id, "BAD_USER_INPUT").await;
-        let _ = name;
+    for (name, document) in &documents {
+        client.subscribe(name, document, Value::Null).await;
+        expect_short_error(&mut client, name, "BAD_USER_INPUT").await;
     }
     assert_eq!(
         app.metrics.statements(),
@@ -243,8 +245,33 @@ async fn an_anonymous_connection_without_a_subscription_is_closed_when_idle() {
         .await;
     let mut signed_in = WsClient::ready(&app, Some(&app.admin_token)).await;
 
+    // Queries over the socket do not keep it: only subscriptions and events do.
+    let mut asking = WsClient::ready(&app, None).await;
+    let asked = tokio::spawn(async move {
+        for round in 0.. {
+            asking
+                .subscribe(&format!("q{round}"), "{ __typename }", Value::Null)
+                .await;
+            loop {
+                match asking.receive().await {
+                    Received::Closed(code) => return code,
+                    Received::Message(m) if m["type"] == "complete" => break,
+                    Received::Message(_) => {}
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        None
+    });
     assert_eq!(idle.close_code().await, Some(1000));
-    assert_eq!(refusals(&app, "anonymous_idle").await, 1);
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), asked)
+            .await
+            .unwrap()
+            .unwrap(),
+        Some(1000)
+    );
+    assert_eq!(refusals(&app, "anonymous_idle").await, 2);
     // The others are kept: one follows something, the other is signed in.
     for client in [&mut following, &mut signed_in] {
         client.send(json!({ "type": "ping" })).await;
@@ -329,7 +356,8 @@ async fn a_long_replay_is_read_a_page_at_a_time() {
     let app = spawn_app().await;
     let coalition = app.create_coalition("Coalition", "coalition").await;
     let group = app.create_group(&coalition, "Group").await;
-    fill_stream(&app, &group, 5_000).await;
+    // With the group's own creation, exactly as many as the server replays.
+    fill_stream(&app, &group, coalition::events::MAX_REPLAY - 1).await;
     let row_id = coalition::graphql::ids::decode(&group).unwrap().1;
     let hub = std::sync::Arc::new(coalition::events::Hub::default());
     let events = coalition::events::follow(
@@ -343,7 +371,7 @@ async fn a_long_replay_is_read_a_page_at_a_time() {
     let before = app.statements();
     let first = events.next().await.unwrap().unwrap();
     assert!(first.sequence >= 1);
-    // The stream's head, then one page: not the 5,000 events behind it.
+    // The stream's head, then one page: not the 1,000 events behind it.
     assert!(
         app.statements() - before <= 2,
         "{} statements before the first event",
@@ -351,12 +379,12 @@ async fn a_long_replay_is_read_a_page_at_a_time() {
     );
     let mut last = first.sequence;
     let mut received = 1;
-    while received < 5_000 {
+    while received < coalition::events::MAX_REPLAY {
         let event = events.next().await.unwrap().unwrap();
         assert_eq!(event.sequence, last + 1, "in order, without a gap");
         last = event.sequence;
         received += 1;
     }
     // Pages of 200, read as they were needed.
-    assert!(app.statements() - before <= 2 + 5_000 / 200);
+    assert!(app.statements() - before <= 2 + coalition::events::MAX_REPLAY as u64 / 200);
 }

@@ -111,19 +111,7 @@ async fn groups_world(groups: usize, size: usize) -> (TestApp, Vec<String>) {
         .create_user("reporter@test.example", &partners[0], "ADMIN")
         .await;
     for partner in &partners[1..] {
-        let data = app
-            .ok(
-                Some(&app.admin_token),
-                "mutation($p: ID!) { inviteUser(input: {email: \"reporter@test.example\", partnerId: $p, role: ADMIN}) { invitationToken } }",
-                json!({ "p": partner }),
-            )
-            .await;
-        app.ok(
-            None,
-            "mutation($t: String!, $pw: String!) { acceptInvitation(input: {invitationToken: $t, password: $pw, displayName: \"Reporter\"}) { token } }",
-            json!({ "t": data["inviteUser"]["invitationToken"], "pw": crate::helpers::USER_PASSWORD }),
-        )
-        .await;
+        app.add_to_partner(&reporter, partner, "ADMIN").await;
     }
     let mut group_ids = Vec::new();
     for g in 0..groups {

@@ -35,11 +35,21 @@ enum Meta {
     Other,
 }
 
+/// What a selection set of introspection holds: the field occurrences it
+/// expands to, and the response keys at its own level (fragments flattened).
+#[derive(Clone, Default)]
+struct Found<'a> {
+    occurrences: u64,
+    keys: Vec<&'a str>,
+}
+
 /// Checks the introspection fields of one document; fragments are checked once
-/// for each kind of place they are spread in.
+/// for each kind of place they are spread in. A response key may appear once
+/// per selection set: listing the same members twice would list the schema
+/// twice, and no introspection tool asks for that.
 pub struct Checker<'a> {
     document: &'a ExecutableDocument,
-    fragments: HashMap<(&'a str, Meta), u64>,
+    fragments: HashMap<(&'a str, Meta), Found<'a>>,
     expanding: HashSet<&'a str>,
 }
 
@@ -60,36 +70,47 @@ impl<'a> Checker<'a> {
             "__type" => Meta::Type,
             _ => Meta::Other,
         };
-        Ok(1 + self.selection_set(&field.selection_set.node, meta)?)
+        let found = self.selection_set(&field.selection_set.node, meta)?;
+        Ok(found.occurrences.saturating_add(1))
     }
 
-    fn selection_set(&mut self, set: &'a SelectionSet, meta: Meta) -> Result<u64, Refusal> {
-        let mut occurrences = 0u64;
+    fn selection_set(&mut self, set: &'a SelectionSet, meta: Meta) -> Result<Found<'a>, Refusal> {
+        let mut found = Found::default();
         for item in &set.items {
-            let found = match &item.node {
+            let (occurrences, keys) = match &item.node {
                 Selection::Field(field) => {
                     let name = field.node.name.node.as_str();
                     let next = step(meta, name)?;
-                    1 + self.selection_set(&field.node.selection_set.node, next)?
+                    let below = self.selection_set(&field.node.selection_set.node, next)?;
+                    let key = field.node.response_key().node.as_str();
+                    (below.occurrences.saturating_add(1), vec![key])
                 }
                 Selection::InlineFragment(fragment) => {
-                    self.selection_set(&fragment.node.selection_set.node, meta)?
+                    let inner = self.selection_set(&fragment.node.selection_set.node, meta)?;
+                    (inner.occurrences, inner.keys)
                 }
                 Selection::FragmentSpread(spread) => {
-                    self.spread(spread.node.fragment_name.node.as_str(), meta)?
+                    let inner = self.spread(spread.node.fragment_name.node.as_str(), meta)?;
+                    (inner.occurrences, inner.keys)
                 }
             };
-            occurrences = occurrences.saturating_add(found);
+            found.occurrences = found.occurrences.saturating_add(occurrences);
+            for key in keys {
+                if found.keys.contains(&key) {
+                    return Err(Refusal::IntrospectionRepeats(key.to_owned()));
+                }
+                found.keys.push(key);
+            }
         }
-        Ok(occurrences)
+        Ok(found)
     }
 
-    fn spread(&mut self, name: &'a str, meta: Meta) -> Result<u64, Refusal> {
+    fn spread(&mut self, name: &'a str, meta: Meta) -> Result<Found<'a>, Refusal> {
         if let Some(found) = self.fragments.get(&(name, meta)) {
-            return Ok(*found);
+            return Ok(found.clone());
         }
         let Some((name, fragment)) = self.document.fragments.get_key_value(name) else {
-            return Ok(0);
+            return Ok(Found::default());
         };
         let name = name.as_str();
         if !self.expanding.insert(name) {
@@ -98,7 +119,7 @@ impl<'a> Checker<'a> {
         let found = self.selection_set(&fragment.node.selection_set.node, meta);
         self.expanding.remove(name);
         let found = found?;
-        self.fragments.insert((name, meta), found);
+        self.fragments.insert((name, meta), found.clone());
         Ok(found)
     }
 }
@@ -162,6 +183,33 @@ mod tests {
         ] {
             assert_eq!(check(query), Err(Refusal::IntrospectionReentry), "{query}");
         }
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_however_it_is_spelled() {
+        for query in [
+            "{ __schema { types { fields { name } fields { name } } } }",
+            "{ __schema { types { ...F ...F } } } fragment F on __Type { fields { name } }",
+            "{ __schema { types { name ... on __Type { name } } } }",
+        ] {
+            assert!(
+                matches!(check(query), Err(Refusal::IntrospectionRepeats(_))),
+                "{query}"
+            );
+        }
+        let mut chain = String::from("{ __schema { types { ...F0 } } }");
+        for level in 0..64 {
+            let next = level + 1;
+            chain.push_str(&format!(
+                " fragment F{level} on __Type {{ ...F{next} ...F{next} }}"
+            ));
+        }
+        chain.push_str(" fragment F64 on __Type { name }");
+        assert!(matches!(
+            check(&chain),
+            Err(Refusal::IntrospectionRepeats(_))
+        ));
+        assert!(check("{ __schema { types { a: fields { name } b: fields { name } } } }").is_ok());
     }
 
     #[test]

@@ -56,7 +56,12 @@ pub fn scan(text: &str, max_tokens: usize, max_nesting: usize) -> Result<TextSha
                         depth = depth.saturating_sub(1);
                         at + 1
                     }
-                    b'"' if bytes[at..].starts_with(b"\"\"\"") => skip_block_string(bytes, at + 3),
+                    // An unterminated `"""` is not a block string to the parser: it
+                    // backtracks and reads `""`, an empty string, then goes on. So
+                    // does this scan, or nesting after it would hide from it.
+                    b'"' if bytes[at..].starts_with(b"\"\"\"") => {
+                        skip_block_string(bytes, at + 3).unwrap_or(at + 2)
+                    }
                     b'"' => skip_string(bytes, at + 1),
                     b'.' if bytes[at..].starts_with(b"...") => at + 3,
                     b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {
@@ -92,18 +97,19 @@ fn skip_string(bytes: &[u8], mut at: usize) -> usize {
     bytes.len()
 }
 
-/// After the opening `"""`: to just past the closing one; `\"""` does not close.
-fn skip_block_string(bytes: &[u8], mut at: usize) -> usize {
+/// After the opening `"""`: to just past the closing one; `\"""` does not
+/// close. None when nothing closes it.
+fn skip_block_string(bytes: &[u8], mut at: usize) -> Option<usize> {
     while at < bytes.len() {
         if bytes[at..].starts_with(b"\\\"\"\"") {
             at += 4;
         } else if bytes[at..].starts_with(b"\"\"\"") {
-            return at + 3;
+            return Some(at + 3);
         } else {
             at += 1;
         }
     }
-    bytes.len()
+    None
 }
 
 /// Names and numbers (`-1.5e3`): one token each.
@@ -176,7 +182,11 @@ mod tests {
     #[test]
     fn unterminated_strings_and_odd_characters_end_cleanly() {
         assert_eq!(shape("{ a(s: \"[[[").tokens, 6);
-        assert_eq!(shape("{ a(s: \"\"\"[[[").tokens, 6);
+        // The parser reads an unclosed `"""` as `""` and goes on (here into an
+        // unterminated string, where it stops): so does the scan.
+        assert_eq!(shape("{ a(s: \"\"\"[[[").tokens, 7);
+        let hidden = format!("{{ a(x: [ \"\"\"\" {}", "[".repeat(100_000));
+        assert_eq!(scan(&hidden, usize::MAX, 24), Err(TextRefusal::TooDeep));
         assert_eq!(shape("é ü 日本 \\").tokens, 5);
         assert_eq!(shape("\"\\").tokens, 1);
     }

@@ -40,6 +40,10 @@ pub const MAX_ALIASES: usize = 30;
 /// Field occurrences validation may visit, every fragment spread expanded.
 pub const MAX_EXPANDED_FIELDS: u64 = 10_000;
 
+/// Keys one loader batch may take: as many objects as a request may resolve, so
+/// that a level is always one statement, as the statement budget counts it.
+pub const MAX_BATCH_KEYS: usize = Budget::REQUEST.work as usize;
+
 /// What one execution may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
@@ -74,6 +78,7 @@ pub enum Refusal {
     TooManyExpandedFields,
     FragmentCycle(String),
     IntrospectionReentry,
+    IntrospectionRepeats(String),
     NotOneRootField,
     JsonTooDeep,
     JsonTooManyValues,
@@ -110,6 +115,10 @@ impl Refusal {
                  enum values, interfaces or possible types only where the type is reached from \
                  __schema or __type(name:), not through type, ofType, interfaces or possibleTypes"
                 .into(),
+            Self::IntrospectionRepeats(key) => format!(
+                "introspection selects {} twice in one selection set",
+                truncate(key, 40)
+            ),
             Self::NotOneRootField => {
                 "a subscription selects exactly one root field, without fragments".into()
             }
@@ -133,7 +142,7 @@ impl Refusal {
             Self::TooCostly { .. } => "cost",
             Self::TooManyStatements { .. } => "statements",
             Self::TooManyExpandedFields | Self::FragmentCycle(_) => "fragments",
-            Self::IntrospectionReentry => "introspection",
+            Self::IntrospectionReentry | Self::IntrospectionRepeats(_) => "introspection",
             Self::NotOneRootField => "subscription_root",
             Self::JsonTooDeep | Self::JsonTooManyValues => "json",
         }

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
 
 /// Objects an unpaged list (`workPlans`, `items`, `memberships`, …) is taken to
-/// hold when costing the statements of per-object fields selected under it.
-pub const UNPAGED_LIST_ESTIMATE: u64 = 10;
+/// hold when costing the statements of per-object fields selected under it: as
+/// many as a work plan may hold items.
+pub const UNPAGED_LIST_ESTIMATE: u64 = 500;
 
 /// Statements a root mutation field's transaction is charged (reads, writes,
 /// event rows, commit), before its payload's own fields.
@@ -26,6 +27,16 @@ const PER_OBJECT_FIELDS: &[(&str, &str, u64)] = &[
     ("User", "unreadNotificationCount", 1),
     // A node is loaded, then checked against what it belongs to.
     ("Query", "node", 2),
+];
+
+/// Fields that load through loaders but more than once per level: a node of
+/// any kind (one batch per kind, some chained), an item and then its plan, a
+/// user's partners to decide what of them is shown.
+const MULTI_BATCH_FIELDS: &[(&str, &str, u64)] = &[
+    ("Event", "subject", 8),
+    ("Commitment", "workPlanItem", 2),
+    ("User", "email", 1),
+    ("User", "platformRole", 1),
 ];
 
 /// How a field's results multiply what is selected under it.
@@ -173,6 +184,12 @@ fn statements_of(owner: &str, field: &str, leaf: bool) -> Statements {
     {
         return Statements::PerObject(*count);
     }
+    if let Some((_, _, count)) = MULTI_BATCH_FIELDS
+        .iter()
+        .find(|(o, f, _)| *o == owner && *f == field)
+    {
+        return Statements::Batched(*count);
+    }
     let connection = owner.ends_with("Connection");
     let edge = owner.ends_with("Edge");
     match (leaf, field) {
@@ -242,7 +259,7 @@ mod tests {
     #[test]
     fn every_per_object_field_exists() {
         let shape = SchemaShape::from_sdl(&crate::graphql::sdl());
-        for (owner, name, _) in PER_OBJECT_FIELDS {
+        for (owner, name, _) in PER_OBJECT_FIELDS.iter().chain(MULTI_BATCH_FIELDS) {
             assert!(shape.field(owner, name).is_some(), "{owner}.{name}");
         }
     }

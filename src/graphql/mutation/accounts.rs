@@ -46,9 +46,23 @@ pub struct InviteUserPayload {
 #[derive(InputObject)]
 pub struct AcceptInvitationInput {
     pub invitation_token: String,
-    /// 12 to 256 characters; for an existing account, its current password.
+    /// The new account's password: 12 to 256 characters.
     pub password: String,
     pub display_name: String,
+}
+
+#[derive(InputObject)]
+pub struct ClaimInvitationInput {
+    pub invitation_token: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ClaimInvitationPayload {
+    /// You, with the new role.
+    pub user: User,
+    /// The partner you now work for.
+    pub partner: crate::graphql::types::Partner,
+    pub role: PartnerRole,
 }
 
 #[derive(InputObject)]
@@ -165,9 +179,8 @@ impl AccountMutations {
     ) -> async_graphql::Result<ChangePasswordPayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let new = Password::parse("newPassword", &input.new_password)?;
-        let db = &ctx.app()?.db;
-        accounts::change_password(db, actor, SecretString::from(input.current_password), new)
-            .await?;
+        let current = SecretString::from(input.current_password);
+        accounts::change_password(ctx.app()?, actor, current, new, ctx.client_addr()?).await?;
         let user = ctx.loaders()?.load_one(UserKey(actor.user_id)).await?;
         let user = user.ok_or(AppError::NotFound("user"))?;
         Ok(ChangePasswordPayload {
@@ -190,23 +203,45 @@ impl AccountMutations {
         Ok(InviteUserPayload { invitation_token })
     }
 
-    /// Turns an invitation into an account (or a new role for an existing one) and signs in.
+    /// Turns an invitation into a new account and signs in. An invitation for an
+    /// e-mail that already has an account is accepted with `claimInvitation`,
+    /// signed in as that account; here it is NOT_FOUND, like any invalid one.
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
         input: AcceptInvitationInput,
     ) -> async_graphql::Result<LoginPayload> {
+        // Checked first, so that the answer never depends on the invitation.
+        let password = Password::parse("password", &input.password)?;
         let display_name = DisplayName::parse("displayName", &input.display_name)?;
         let signed_in = accounts::accept_invitation(
             ctx.app()?,
             &input.invitation_token,
-            SecretString::from(input.password),
+            password,
             display_name,
         )
         .await?;
         Ok(LoginPayload {
             token: signed_in.token,
             user: User::disclosed(signed_in.user),
+        })
+    }
+
+    /// Accepts, signed in, an invitation sent to your e-mail: you get its role in
+    /// its partner. Another address's invitation is NOT_FOUND.
+    async fn claim_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: ClaimInvitationInput,
+    ) -> async_graphql::Result<ClaimInvitationPayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        let db = &ctx.app()?.db;
+        let claimed = accounts::claim_invitation(db, actor, &input.invitation_token).await?;
+        let partner = crate::services::partners::find(db, claimed.partner_id).await?;
+        Ok(ClaimInvitationPayload {
+            user: User::disclosed(claimed.user),
+            partner: crate::graphql::types::Partner(partner),
+            role: claimed.role.into(),
         })
     }
 
