@@ -27,6 +27,8 @@ pub struct Model {
     pub focal_point_user_id: Option<i64>,
     pub visibility: String,
     pub version: i32,
+    /// The APPROVED report whose values are the public ones, if any.
+    pub published_report_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ mod m20261122_000002_create_partners_and_coalitions;
 mod m20261122_000003_create_collaboration;
 mod m20261122_000004_create_notifications;
 mod m20261123_000005_create_data_revisions;
+mod m20261202_000006_publish_reviewed_progress;
 mod support;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_collaboration::Migration),
             Box::new(m20261122_000004_create_notifications::Migration),
             Box::new(m20261123_000005_create_data_revisions::Migration),
+            Box::new(m20261202_000006_publish_reviewed_progress::Migration),
         ]
     }
 }

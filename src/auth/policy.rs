@@ -262,6 +262,7 @@ mod tests {
             focal_point_user_id: Some(99),
             visibility: visibility.as_str().into(),
             version: 1,
+            published_report_id: None,
             created_at: now,
             updated_at: now,
         }

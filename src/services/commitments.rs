@@ -25,6 +25,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     events::{self, kinds, NewEvent, Stream, Subject},
+    ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
     sql::{ChildList, Direction, SqlBuilder},
 };
@@ -422,7 +423,7 @@ pub async fn create(
         &commitment,
         kinds::COMMITMENT_CREATED,
         Subject::commitment(commitment.id),
-        json!({ "title": commitment.title, "partnerId": commitment.partner_id }),
+        json!({ "title": commitment.title, "partnerId": global_id(NodeKind::Partner, commitment.partner_id) }),
     )
     .await?;
     if let Some(user_id) = commitment.focal_point_user_id {
@@ -467,7 +468,7 @@ async fn notify_focal_point(
         kind: kinds::FOCAL_POINT_ASSIGNED,
         actor: Some(actor_id),
         subject: Subject::commitment(commitment.id),
-        payload: json!({ "commitmentId": commitment.id, "title": commitment.title }),
+        payload: json!({ "commitmentId": global_id(NodeKind::Commitment, commitment.id), "title": commitment.title }),
     };
     notifications::notify(txn, [user_id], notice).await
 }
@@ -595,7 +596,7 @@ pub async fn assign_focal_point(
         current,
         kinds::FOCAL_POINT_ASSIGNED,
         Subject::commitment(current.id),
-        json!({ "userId": user_id }),
+        json!({ "userId": global_id(NodeKind::User, user_id) }),
     )
     .await?;
     recorded.extend(notify_focal_point(&txn, actor_id, current, user_id).await?);

@@ -20,6 +20,7 @@ use crate::{
     domain::{ActionGroupStatus, Description, GroupRole, MembershipStatus, SearchTerm, Title},
     error::{AppError, AppResult},
     events::{self, kinds, NewEvent, Stream, Subject},
+    ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
     services::coalitions as coalition_service,
     sql::{no_filter, ChildList, Direction, SqlBuilder},
@@ -294,7 +295,7 @@ pub async fn add_member(
         kind: kinds::MEMBER_ADDED,
         actor: Some(actor_id),
         subject: Subject::partner(partner_id),
-        payload: json!({ "actionGroupId": group_id, "role": role.as_str() }),
+        payload: json!({ "actionGroupId": global_id(NodeKind::ActionGroup, group_id), "role": role.as_str() }),
     };
     recorded.extend(notifications::notify(&txn, people, notice).await?);
     txn.commit().await?;

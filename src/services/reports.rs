@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use chrono::Utc;
 use entity::{commitments, progress_reports};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::json;
 
@@ -20,6 +22,7 @@ use crate::{
     domain::{CommitmentStatus, IdempotencyKey, Narrative, Progress, Reason, ReviewState},
     error::{AppError, AppResult},
     events::{kinds, Subject},
+    ids::{global_id, NodeKind},
     pagination::{Page, PageArgs},
     sql::{ChildList, Direction, SqlBuilder},
 };
@@ -115,19 +118,9 @@ pub async fn report_progress(
     }
 
     let txn = db.begin().await?;
-    let mut columns = vec![
-        (
-            commitments::Column::Progress,
-            Expr::value(new.progress.value()),
-        ),
-        (
-            commitments::Column::Status,
-            Expr::value(new.status.as_str()),
-        ),
-    ];
-    if let Some(value) = new.value {
-        columns.push((commitments::Column::CurrentValue, Expr::value(value)));
-    }
+    // A report is reviewed before anything public moves: the commitment only
+    // takes a new version, which keeps concurrent reports from crossing.
+    let columns = Vec::new();
     // The first statement writes: it takes the commitment's row lock at once, so
     // racing reports queue here and the version check sees the winner's version.
     if !commitment_service::bump(&txn, commitment, new.expected_version, columns).await? {
@@ -169,6 +162,8 @@ pub async fn report_progress(
             return Err(error);
         }
     };
+    // Whoever follows the commitment learns that a report came in, not what it
+    // says: that is the report's, read under its own access rule.
     let mut recorded = commitment_service::commitment_event(
         &txn,
         actor.user_id,
@@ -176,9 +171,8 @@ pub async fn report_progress(
         kinds::PROGRESS_REPORTED,
         Subject::progress_report(report.id),
         json!({
-            "commitmentId": updated.id,
-            "progress": report.progress,
-            "status": report.status,
+            "commitmentId": global_id(NodeKind::Commitment, updated.id),
+            "progressReportId": global_id(NodeKind::ProgressReport, report.id),
             "version": updated.version,
         }),
     )
@@ -189,7 +183,12 @@ pub async fn report_progress(
         kind: kinds::PROGRESS_REPORTED,
         actor: Some(actor.user_id),
         subject: Subject::progress_report(report.id),
-        payload: json!({ "commitmentId": updated.id, "progress": report.progress }),
+        // Only the secretariat reads this feed.
+        payload: json!({
+            "commitmentId": global_id(NodeKind::Commitment, updated.id),
+            "progressReportId": global_id(NodeKind::ProgressReport, report.id),
+            "progress": report.progress,
+        }),
     };
     recorded.extend(notifications::notify(&txn, reviewers, notice).await?);
     txn.commit().await?;
@@ -258,25 +257,104 @@ pub async fn review(
             "the report has already been reviewed",
         ));
     }
+    let ids = json!({
+        "commitmentId": global_id(NodeKind::Commitment, commitment.id),
+        "progressReportId": global_id(NodeKind::ProgressReport, report.id),
+    });
+    let (payload, commitment) = match decision {
+        Decision::Approve => match publish(&txn, &commitment, report).await? {
+            // What the report says is now what everyone sees.
+            Some(published) => (
+                json!({
+                    "commitmentId": ids["commitmentId"],
+                    "progressReportId": ids["progressReportId"],
+                    "published": true,
+                    "progress": published.progress,
+                    "status": published.status,
+                    "value": published.current_value,
+                    "version": published.version,
+                }),
+                published,
+            ),
+            // A newer report is already public: this one is on record only.
+            None => (
+                json!({
+                    "commitmentId": ids["commitmentId"],
+                    "progressReportId": ids["progressReportId"],
+                    "published": false,
+                }),
+                commitment,
+            ),
+        },
+        // A returned report changes nothing public, and its reason is the
+        // report's (ProgressReport.reviewReason) and its author's.
+        Decision::Return => (ids.clone(), commitment),
+    };
     let mut recorded = commitment_service::commitment_event(
         &txn,
         actor_id,
         &commitment,
         kind,
         Subject::progress_report(report.id),
-        json!({ "commitmentId": commitment.id, "reason": reason }),
+        payload,
     )
     .await?;
+    let mut to_author = ids;
+    if let Some(reason) = &reason {
+        to_author["reason"] = json!(reason);
+    }
     let notice = Notice {
         reason: reason_code,
         kind,
         actor: Some(actor_id),
         subject: Subject::progress_report(report.id),
-        payload: json!({ "commitmentId": commitment.id, "reason": reason }),
+        // The author's own feed: the one place the reason travels.
+        payload: to_author,
     };
     recorded.extend(notifications::notify(&txn, [report.author_user_id], notice).await?);
     txn.commit().await?;
     Ok(Changed::new(find(db, report.id).await?, recorded))
+}
+
+/// Makes an approved report's values the commitment's public ones, unless a
+/// newer report is public already or the commitment was withdrawn. The
+/// commitment as it is then, or None when nothing was published.
+async fn publish(
+    txn: &sea_orm::DatabaseTransaction,
+    commitment: &commitments::Model,
+    report: &progress_reports::Model,
+) -> AppResult<Option<commitments::Model>> {
+    let published = commitments::Entity::update_many()
+        .col_expr(commitments::Column::Progress, Expr::value(report.progress))
+        .col_expr(
+            commitments::Column::Status,
+            Expr::value(report.status.as_str()),
+        )
+        .col_expr(commitments::Column::CurrentValue, Expr::value(report.value))
+        .col_expr(
+            commitments::Column::PublishedReportId,
+            Expr::value(report.id),
+        )
+        .col_expr(
+            commitments::Column::Version,
+            Expr::col(commitments::Column::Version).add(1),
+        )
+        .col_expr(commitments::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(commitments::Column::Id.eq(commitment.id))
+        .filter(commitments::Column::Status.ne(CommitmentStatus::Withdrawn.as_str()))
+        .filter(
+            Condition::any()
+                .add(commitments::Column::PublishedReportId.is_null())
+                .add(commitments::Column::PublishedReportId.lt(report.id)),
+        )
+        .exec(txn)
+        .await?;
+    if published.rows_affected == 0 {
+        return Ok(None);
+    }
+    Ok(commitments::Entity::find_by_id(commitment.id)
+        .one(txn)
+        .await?)
 }
 
 /// Appends ` AND …`: the reports (alias `t`) `viewer` may see among those of

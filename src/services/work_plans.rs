@@ -26,6 +26,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     events::{self, kinds, NewEvent, Stream, Subject},
+    ids::{global_id, NodeKind},
 };
 
 /// Items one work plan may hold (what `reorderWorkPlanItems` accepts in one list).
@@ -346,7 +347,7 @@ async fn transition(
             kind,
             actor: Some(actor_id),
             subject: Subject::work_plan(plan_id),
-            payload: json!({ "workPlanId": plan_id, "title": plan.title }),
+            payload: json!({ "workPlanId": global_id(NodeKind::WorkPlan, plan_id), "title": plan.title }),
         };
         recorded.extend(notifications::notify(&txn, people, notice).await?);
     }
@@ -486,7 +487,7 @@ pub async fn add_item(
         &plan,
         kinds::WORK_PLAN_ITEM_ADDED,
         Subject::work_plan_item(item.id),
-        json!({ "workPlanId": plan_id, "title": item.title }),
+        json!({ "workPlanId": global_id(NodeKind::WorkPlan, plan_id), "title": item.title }),
     )
     .await?;
     txn.commit().await?;
@@ -537,7 +538,7 @@ pub async fn update_item(
         &plan,
         kinds::WORK_PLAN_ITEM_UPDATED,
         Subject::work_plan_item(item.id),
-        json!({ "workPlanId": plan.id, "status": item.status }),
+        json!({ "workPlanId": global_id(NodeKind::WorkPlan, plan.id), "status": item.status }),
     )
     .await?;
     txn.commit().await?;
@@ -559,7 +560,7 @@ pub async fn remove_item(
         &plan,
         kinds::WORK_PLAN_ITEM_REMOVED,
         Subject::work_plan(plan.id),
-        json!({ "itemId": item.id, "title": item.title }),
+        json!({ "itemId": global_id(NodeKind::WorkPlanItem, item.id), "title": item.title }),
     )
     .await?;
     txn.commit().await?;
@@ -605,7 +606,7 @@ pub async fn reorder_items(
         &plan,
         kinds::WORK_PLAN_ITEMS_REORDERED,
         Subject::work_plan(plan_id),
-        json!({ "itemIds": order }),
+        json!({ "itemIds": order.iter().map(|id| global_id(NodeKind::WorkPlanItem, *id)).collect::<Vec<_>>() }),
     )
     .await?;
     txn.commit().await?;

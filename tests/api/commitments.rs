@@ -143,10 +143,20 @@ async fn the_focal_point_reports_progress_and_the_commitment_moves_with_it() {
     let reported = &data["reportProgress"];
     assert_eq!(reported["progressReport"]["reviewState"], "SUBMITTED");
     assert_eq!(reported["progressReport"]["commitmentVersion"], 2);
-    assert_eq!(reported["commitment"]["progress"], 40);
-    assert_eq!(reported["commitment"]["status"], "ON_TRACK");
+    // Nothing public moves before the review; the version does.
+    assert_eq!(reported["commitment"]["progress"], 0);
+    assert_eq!(reported["commitment"]["status"], "PLANNED");
     assert_eq!(reported["commitment"]["version"], 2);
-    assert_eq!(reported["commitment"]["currentValue"], 180.0);
+    assert_eq!(reported["commitment"]["currentValue"], Value::Null);
+    s.app.approve_pending(&json!(id)).await;
+    let approved = s
+        .app
+        .ok(None, "query($id: ID!) { node(id: $id) { ... on Commitment { progress status currentValue version } } }", json!({ "id": id }))
+        .await;
+    assert_eq!(
+        approved["node"],
+        json!({ "progress": 40, "status": "ON_TRACK", "currentValue": 180.0, "version": 3 })
+    );
 
     // Another focal point of the same partner is not this commitment's; its admin is.
     let refused = s
@@ -180,7 +190,7 @@ async fn the_focal_point_reports_progress_and_the_commitment_moves_with_it() {
         .app
         .ok(Some(&s.focal.token), "query($id: ID!) { node(id: $id) { ... on Commitment { version reports(first: 10) { totalCount nodes { progress } } latestReport { progress } } } }", json!({ "id": id }))
         .await;
-    assert_eq!(data["node"]["version"], 3);
+    assert_eq!(data["node"]["version"], 4);
     assert_eq!(data["node"]["reports"]["totalCount"], 2);
     // Newest first.
     assert_eq!(
@@ -207,7 +217,7 @@ async fn a_stale_expected_version_is_a_conflict_and_writes_nothing() {
         .await;
     assert_eq!(
         data["node"],
-        json!({ "progress": 10, "status": "ON_TRACK", "version": 2, "reports": { "totalCount": 1 } })
+        json!({ "progress": 0, "status": "PLANNED", "version": 2, "reports": { "totalCount": 1 } })
     );
 }
 
@@ -422,6 +432,7 @@ async fn commitments_filter_by_partner_group_status_and_due_date() {
     s.app
         .ok(Some(&s.ilo_admin.token), REPORT, json!({ "input": { "commitmentId": done["id"], "progress": 100, "status": "COMPLETED" } }))
         .await;
+    s.app.approve_pending(&done["id"]).await;
 
     let titles = |filter: Value| {
         let app = &s.app;
@@ -567,6 +578,7 @@ async fn group_and_coalition_roll_ups_count_statuses_average_progress_and_overdu
         .await;
     for (commitment, progress, status) in [(&a, 20, "AT_RISK"), (&b, 60, "ON_TRACK")] {
         s.app.ok(Some(&s.ilo_admin.token), REPORT, json!({ "input": { "commitmentId": commitment["id"], "progress": progress, "status": status } })).await;
+        s.app.approve_pending(&commitment["id"]).await;
     }
     s.app.ok(Some(&s.ilo_admin.token), "mutation($id: ID!) { withdrawCommitment(input: {commitmentId: $id}) { commitment { id } } }", json!({ "id": c["id"] })).await;
     let summary = "{ total byStatus { status count } averageProgress overdue }";
@@ -615,7 +627,9 @@ async fn every_change_is_an_event_the_group_pages_through_newest_first() {
     assert_eq!(nodes[0]["sequence"], 4);
     assert_eq!(nodes[0]["actor"]["displayName"], "focal@ilo.example");
     assert_eq!(nodes[0]["subject"]["__typename"], "ProgressReport");
-    assert_eq!(nodes[0]["payload"]["progress"], 10);
+    // What the report says is the report's, not the event's.
+    assert_eq!(nodes[0]["payload"]["progress"], Value::Null);
+    assert_eq!(nodes[0]["payload"]["commitmentId"], id.as_str());
     assert_eq!(nodes[1]["kind"], "commitment.created");
     let rest = s
         .app
@@ -663,6 +677,7 @@ async fn roll_ups_count_only_the_commitments_the_viewer_may_see() {
     s.app
         .ok(Some(&s.ilo_admin.token), REPORT, json!({ "input": { "commitmentId": hidden["id"], "progress": 80, "status": "ON_TRACK" } }))
         .await;
+    s.app.approve_pending(&hidden["id"]).await;
     let query = "query($g: ID!) { node(id: $g) { ... on ActionGroup { progress { total averageProgress } } } }";
     let public = s.app.ok(None, query, json!({ "g": s.group })).await;
     assert_eq!(

@@ -386,6 +386,29 @@ impl TestApp {
         data["createCommitment"]["commitment"].clone()
     }
 
+    /// Approves, as the platform admin, the report of `commitment_id` in review:
+    /// its values become the public ones. Returns the report's id.
+    pub async fn approve_pending(&self, commitment_id: &Value) -> String {
+        let data = self
+            .ok(
+                Some(&self.admin_token),
+                "query($id: ID!) { node(id: $id) { ... on Commitment { pendingReport { id } } } }",
+                json!({ "id": commitment_id }),
+            )
+            .await;
+        let report = data["node"]["pendingReport"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a report in review: {data:#}"))
+            .to_owned();
+        self.ok(
+            Some(&self.admin_token),
+            "mutation($r: ID!) { reviewProgressReport(input: {progressReportId: $r, decision: APPROVE}) { progressReport { id } } }",
+            json!({ "r": report }),
+        )
+        .await;
+        report
+    }
+
     /// SQL statements the server has run so far.
     pub fn statements(&self) -> u64 {
         self.metrics.statements()

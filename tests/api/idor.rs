@@ -476,11 +476,12 @@ async fn refused_attempts_leave_everything_of_partner_b_as_it_was() {
     assert_eq!(row_counts(&w.app).await, rows_before, "rows were written");
     // And it is the world as built, so the comparisons above are not between nulls.
     let focal = json!({ "id": w.b_focal.id });
-    let expected = json!({ "title": "Secret pledge", "version": 2, "progress": 40,
-                           "status": "ON_TRACK", "visibility": "GROUP", "focalPoint": focal });
+    // One report each, still in review: nothing public moved.
+    let expected = json!({ "title": "Secret pledge", "version": 2, "progress": 0,
+                           "status": "PLANNED", "visibility": "GROUP", "focalPoint": focal });
     assert_eq!(after["gc"], expected, "created, then one report");
-    let expected = json!({ "title": "Public pledge", "version": 2, "progress": 10,
-                           "status": "ON_TRACK", "visibility": "PUBLIC", "focalPoint": focal });
+    let expected = json!({ "title": "Public pledge", "version": 2, "progress": 0,
+                           "status": "PLANNED", "visibility": "PUBLIC", "focalPoint": focal });
     assert_eq!(after["pc"], expected);
     assert_eq!(after["cc"]["version"], 1);
     let plan = &after["plan"];
@@ -539,7 +540,8 @@ async fn partner_b_sees_its_internal_data_and_may_change_it() {
                         "expectedVersion": 2 });
     let variables = json!({ "input": input });
     let data = w.app.ok(Some(&w.b_focal.token), &query, variables).await;
-    let expected = json!({ "version": 3, "progress": 60 });
+    // In review: the version moves, the public progress waits for approval.
+    let expected = json!({ "version": 3, "progress": 0 });
     assert_eq!(data["reportProgress"]["commitment"], expected);
     // The very operations refused to A succeed for B's ADMIN (of the group's LEAD).
     let mut attempts = not_found_attempts(&w);

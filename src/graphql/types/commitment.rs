@@ -117,16 +117,17 @@ impl Commitment {
         self.0.target_value
     }
 
-    /// The indicator's value as last reported.
+    /// The indicator's value in the latest APPROVED report.
     async fn current_value(&self) -> Option<f64> {
         self.0.current_value
     }
 
+    /// As of the latest APPROVED report (PLANNED before one), or WITHDRAWN.
     async fn status(&self) -> async_graphql::Result<CommitmentStatus> {
         stored::<crate::domain::CommitmentStatus>(&self.0.status).map(Into::into)
     }
 
-    /// 0 to 100.
+    /// 0 to 100, as of the latest APPROVED report (0 before one).
     async fn progress(&self) -> i32 {
         self.0.progress
     }
@@ -180,6 +181,27 @@ impl Commitment {
         )
         .await?;
         Ok(connection(page, total, ProgressReport))
+    }
+
+    /// The report in review (SUBMITTED, newer than anything approved since), for
+    /// the commitment's partner and the secretariat; null for everyone else.
+    /// `progress`, `status` and `currentValue` stay those of the latest
+    /// APPROVED report until the secretariat approves this one.
+    async fn pending_report(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ProgressReport>> {
+        let insider = ctx
+            .viewer()
+            .is_some_and(|a| a.is_staff() || a.belongs_to(self.0.partner_id));
+        if !insider {
+            return Ok(None);
+        }
+        // For insiders the newest visible report is the newest of all.
+        let latest = ctx.loaders()?.load_one(LatestReport(self.0.id)).await?;
+        Ok(latest
+            .filter(|report| report.review_state == crate::domain::ReviewState::Submitted.as_str())
+            .map(ProgressReport))
     }
 
     /// The newest report you may see.
