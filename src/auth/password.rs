@@ -95,6 +95,21 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn beyond_the_hashing_bound_a_request_is_told_to_come_back() {
+        let permits = u32::try_from(HASHING.available_permits()).unwrap();
+        let held = HASHING.clone().acquire_many_owned(permits).await.unwrap();
+        let candidate = SecretString::from("a password to check".to_owned());
+        let refused = verify(candidate, None).await;
+        assert!(
+            matches!(refused, Err(AppError::RateLimited { .. })),
+            "{refused:?}"
+        );
+        drop(held);
+        let candidate = SecretString::from("a password to check".to_owned());
+        assert!(!verify(candidate, None).await.unwrap());
+    }
+
+    #[tokio::test]
     async fn a_hash_verifies_only_its_own_password() {
         let password = Password::parse("password", "correct horse battery").unwrap();
         let stored = hash(&password).await.unwrap();

@@ -301,7 +301,7 @@ pub async fn review(
     .await?;
     let mut to_author = ids;
     if let Some(reason) = &reason {
-        to_author["reason"] = json!(reason);
+        to_author["returnReason"] = json!(reason);
     }
     let notice = Notice {
         reason: reason_code,

@@ -24,5 +24,6 @@ mod query_cache;
 mod redis_process;
 mod schema;
 mod transport;
+mod trust;
 mod work_plans;
 mod ws_client;
