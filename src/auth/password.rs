@@ -30,7 +30,11 @@ const WAIT_FOR_TURN: Duration = Duration::from_secs(2);
 
 /// A turn to hash, or RATE_LIMITED when the node is busy hashing for others.
 async fn turn() -> AppResult<OwnedSemaphorePermit> {
-    match tokio::time::timeout(WAIT_FOR_TURN, HASHING.clone().acquire_owned()).await {
+    turn_of(&HASHING, WAIT_FOR_TURN).await
+}
+
+async fn turn_of(turns: &Arc<Semaphore>, wait: Duration) -> AppResult<OwnedSemaphorePermit> {
+    match tokio::time::timeout(wait, turns.clone().acquire_owned()).await {
         Ok(Ok(permit)) => Ok(permit),
         _ => Err(AppError::RateLimited {
             retry_after_secs: 1,
@@ -96,17 +100,16 @@ mod tests {
 
     #[tokio::test]
     async fn beyond_the_hashing_bound_a_request_is_told_to_come_back() {
-        let permits = u32::try_from(HASHING.available_permits()).unwrap();
-        let held = HASHING.clone().acquire_many_owned(permits).await.unwrap();
-        let candidate = SecretString::from("a password to check".to_owned());
-        let refused = verify(candidate, None).await;
-        assert!(
-            matches!(refused, Err(AppError::RateLimited { .. })),
-            "{refused:?}"
-        );
-        drop(held);
-        let candidate = SecretString::from("a password to check".to_owned());
-        assert!(!verify(candidate, None).await.unwrap());
+        let turns = Arc::new(Semaphore::new(2));
+        let first = turn_of(&turns, Duration::from_millis(50)).await.unwrap();
+        let _second = turn_of(&turns, Duration::from_millis(50)).await.unwrap();
+        let refused = turn_of(&turns, Duration::from_millis(50)).await;
+        assert!(matches!(refused, Err(AppError::RateLimited { .. })), "{refused:?}");
+        drop(first);
+        assert!(turn_of(&turns, Duration::from_millis(50)).await.is_ok());
+        // The node's own bound: two per core.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        assert!(HASHING.available_permits() <= 2 * cores);
     }
 
     #[tokio::test]

@@ -18,6 +18,7 @@ use chrono::Utc;
 
 use super::{
     client_addr::client_addr,
+    heavy,
     negotiate::{negotiate, Format},
     response_cache::{CacheKey, Lookup, MAX_CACHED_REQUEST_BYTES},
     responses::graphql_error,
@@ -80,10 +81,11 @@ pub async fn execute(
         request.operation_name.as_deref(),
         &request.variables,
     );
-    let kind = match admitted {
+    let (kind, costly) = match admitted {
         Ok(admitted) => {
             request.set_parsed_query(admitted.document);
-            admitted.kind.unwrap_or("invalid")
+            let costly = admitted.cost.work > heavy::COSTLY_WORK;
+            (admitted.kind.unwrap_or("invalid"), costly)
         }
         Err(refusal) => {
             metrics.record_refusal("http", refusal.limit());
@@ -106,7 +108,7 @@ pub async fn execute(
     };
     let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
     let Some((cache, revision)) = cache else {
-        let response = run(&state, request, viewer, client).await;
+        let response = run(&state, request, viewer, client, costly).await;
         metrics.record_request(kind, response.is_ok(), started.elapsed());
         return graphql_response(format, &response);
     };
@@ -117,7 +119,7 @@ pub async fn execute(
     );
     let lookup = cache
         .get_or_compute(key, revision, || async {
-            let response = run(&state, request, viewer, client).await;
+            let response = run(&state, request, viewer, client, costly).await;
             if !response.errors.is_empty() {
                 return Err(response);
             }
@@ -139,9 +141,34 @@ pub async fn execute(
     }
 }
 
-/// Executes an operation for `viewer`, its nested fields batched by loaders.
+/// Executes an operation for `viewer`, a costly one on threads of its own.
 async fn run(
     state: &HttpState,
+    request: async_graphql::Request,
+    viewer: Option<Actor>,
+    client: IpAddr,
+    costly: bool,
+) -> async_graphql::Response {
+    if !costly {
+        return execute_operation(state.clone(), request, viewer, client).await;
+    }
+    let work = execute_operation(state.clone(), request, viewer, client);
+    match heavy::run(work).await {
+        Some(response) => response,
+        None => {
+            tracing::error!("a costly request's task ended without an answer");
+            let mut error = async_graphql::ServerError::new("internal error", None);
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", codes::INTERNAL);
+            error.extensions = Some(extensions);
+            async_graphql::Response::from_errors(vec![error])
+        }
+    }
+}
+
+/// Executes an operation for `viewer`, its nested fields batched by loaders.
+async fn execute_operation(
+    state: HttpState,
     request: async_graphql::Request,
     viewer: Option<Actor>,
     client: IpAddr,

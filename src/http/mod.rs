@@ -5,6 +5,7 @@ mod graphql;
 pub use client_addr::{client_addr, limit_key, parse_hops};
 pub use graphql::label_uncoded_errors;
 mod health;
+mod heavy;
 mod metrics;
 mod negotiate;
 pub mod response_cache;
