@@ -104,7 +104,10 @@ mod tests {
         let first = turn_of(&turns, Duration::from_millis(50)).await.unwrap();
         let _second = turn_of(&turns, Duration::from_millis(50)).await.unwrap();
         let refused = turn_of(&turns, Duration::from_millis(50)).await;
-        assert!(matches!(refused, Err(AppError::RateLimited { .. })), "{refused:?}");
+        assert!(
+            matches!(refused, Err(AppError::RateLimited { .. })),
+            "{refused:?}"
+        );
         drop(first);
         assert!(turn_of(&turns, Duration::from_millis(50)).await.is_ok());
         // The node's own bound: two per core.

@@ -49,6 +49,11 @@ impl BenchDatabase {
         }
     }
 
+    /// The PostgreSQL server this database was made on, to make more there.
+    pub fn postgres_admin_url(&self) -> Option<&str> {
+        self.admin_url.as_deref()
+    }
+
     pub fn backend(&self) -> &'static str {
         if self.admin_url.is_some() {
             "PostgreSQL"

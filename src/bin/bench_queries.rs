@@ -107,7 +107,7 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
         started.elapsed().as_secs_f64()
     );
     if !args.compare.is_empty() {
-        compare_binaries(database, &args.compare, args).await?;
+        compare_binaries(database.postgres_admin_url(), &args.compare, args).await?;
     }
     if args.hostile || args.hostile_only {
         hostile_run(database, args).await?;
@@ -262,9 +262,11 @@ async fn hostile_run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
 }
 
 /// The group list, answer cache off, against each of two server binaries in
-/// turn (twice each, alternating), on the same database.
+/// turn (twice each, alternating). Each binary gets a database of its own,
+/// migrated by itself and loaded with the same data set, so that a binary
+/// from before a migration still finds the schema it knows.
 async fn compare_binaries(
-    database: &BenchDatabase,
+    postgres: Option<&str>,
     binaries: &[std::path::PathBuf],
     args: &Args,
 ) -> anyhow::Result<()> {
@@ -272,10 +274,25 @@ async fn compare_binaries(
         "\ngroup list, answer cache off, {} connections, server binaries compared:",
         args.connections
     );
+    let mut databases = Vec::new();
+    for binary in binaries {
+        let database = BenchDatabase::create(postgres).await?;
+        let migrated = tokio::process::Command::new(binary)
+            .env("DATABASE_URL", &database.url)
+            .env("RUST_LOG", "warn")
+            .arg("migrate")
+            .status()
+            .await?;
+        anyhow::ensure!(migrated.success(), "{} migrate failed", binary.display());
+        let db = sea_orm::Database::connect(&database.url).await?;
+        dataset::build(&db, dataset::Size::ISSUE).await?;
+        db.close().await?;
+        databases.push(database);
+    }
     print_header();
     let group_list = json!({ "query": GROUP_LIST });
     for round in 1..=2 {
-        for binary in binaries {
+        for (binary, database) in binaries.iter().zip(&databases) {
             let server = ExternalServer::start(binary, &database.url).await?;
             load::run(
                 &server.url,
@@ -297,6 +314,9 @@ async fn compare_binaries(
                 None,
             );
         }
+    }
+    for database in databases {
+        database.drop().await?;
     }
     Ok(())
 }
