@@ -6,7 +6,9 @@
 //! milliseconds at a time, and a cheap request (a cached answer, a lookup by
 //! id) would queue behind them. Run on a runtime of their own, they share the
 //! cores with the request workers through the operating system's scheduler,
-//! which gives a thread woken by a cheap request the CPU at once.
+//! and its threads run at a lower priority (nice 10): while cheap requests
+//! want the CPU they get it first, and when nothing else runs, costly requests
+//! have the cores to themselves.
 use std::{future::Future, sync::LazyLock};
 
 /// Work (see `graphql::limits`) above which a request is costly.
@@ -19,10 +21,21 @@ static COSTLY: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores)
         .thread_name("coalition-costly")
+        .on_thread_start(lower_priority)
         .enable_all()
         .build()
         .expect("the runtime for costly requests starts")
 });
+
+/// Nice 10 for the calling thread (on Linux a nice value is per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; `who = 0` is the
+    // calling thread. A failure leaves the priority as it was, which is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
 
 /// Runs `work` on the costly-request threads; dropping the returned future
 /// (the client went away, the request timed out) cancels it there too.
@@ -42,5 +55,26 @@ impl<T> AbortOnDrop<T> {
 impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn costly_work_runs_on_its_own_lower_priority_threads() {
+        let (thread, nice) = run(async {
+            let name = std::thread::current().name().map(str::to_owned);
+            // SAFETY: getpriority only reads its integer arguments.
+            let nice = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+            (name, nice)
+        })
+        .await
+        .expect("the work ran");
+        assert_eq!(thread.as_deref(), Some("coalition-costly"));
+        if cfg!(target_os = "linux") {
+            assert_eq!(nice, 10);
+        }
     }
 }
