@@ -33,6 +33,8 @@ impl Application {
         let metrics = Arc::new(Metrics::new());
         let db = db::connect(&url, config.database_max_connections, metrics.clone()).await?;
         db::migrate(&db).await?;
+        let costly_connections = (config.database_max_connections / 2).max(1);
+        let costly_db = db::connect(&url, costly_connections, metrics.clone()).await?;
         tracing::info!(database = %url.redacted(), "database ready");
 
         let redis = config
@@ -61,6 +63,7 @@ impl Application {
         let login_limits = LoginLimits::new(shared_failures);
         let state = AppState {
             db,
+            costly_db,
             config: Arc::new(config),
             metrics,
             login_limits: Arc::new(login_limits),

@@ -152,7 +152,11 @@ async fn run(
     if !costly {
         return execute_operation(state.clone(), request, viewer, client).await;
     }
-    let work = execute_operation(state.clone(), request, viewer, client);
+    let mut costly_state = state.clone();
+    costly_state.app = state.app.for_costly_request();
+    // Resolvers read the application state from the request's data first.
+    let request = request.data(costly_state.app.clone());
+    let work = execute_operation(costly_state, request, viewer, client);
     match heavy::run(work).await {
         Some(response) => response,
         None => {
