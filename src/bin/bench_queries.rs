@@ -261,8 +261,8 @@ async fn hostile_run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
     Ok(())
 }
 
-/// The group list, answer cache off, against each of two server binaries in
-/// turn (twice each, alternating). Each binary gets a database of its own,
+/// The group list, answer cache off and on, against each of two server
+/// binaries in turn (twice each, alternating). Each binary gets a database of its own,
 /// migrated by itself and loaded with the same data set, so that a binary
 /// from before a migration still finds the schema it knows.
 async fn compare_binaries(
@@ -291,28 +291,30 @@ async fn compare_binaries(
     }
     print_header();
     let group_list = json!({ "query": GROUP_LIST });
-    for round in 1..=2 {
-        for (binary, database) in binaries.iter().zip(&databases) {
-            let server = ExternalServer::start(binary, &database.url).await?;
-            load::run(
-                &server.url,
-                group_list.clone(),
-                args.connections,
-                Duration::from_secs(1),
-            )
-            .await;
-            let report = load::run(
-                &server.url,
-                group_list.clone(),
-                args.connections,
-                Duration::from_secs(args.seconds),
-            )
-            .await;
-            print_row(
-                &format!("round {round}: {}", binary.display()),
-                &report,
-                None,
-            );
+    for (label, cache_mb) in [("answer cache off", 0), ("answer cache on", 64)] {
+        for round in 1..=2 {
+            for (binary, database) in binaries.iter().zip(&databases) {
+                let server = ExternalServer::start(binary, &database.url, cache_mb).await?;
+                load::run(
+                    &server.url,
+                    group_list.clone(),
+                    args.connections,
+                    Duration::from_secs(1),
+                )
+                .await;
+                let report = load::run(
+                    &server.url,
+                    group_list.clone(),
+                    args.connections,
+                    Duration::from_secs(args.seconds),
+                )
+                .await;
+                print_row(
+                    &format!("{label}, round {round}: {}", binary.display()),
+                    &report,
+                    None,
+                );
+            }
         }
     }
     for database in databases {
@@ -328,7 +330,11 @@ struct ExternalServer {
 }
 
 impl ExternalServer {
-    async fn start(binary: &std::path::Path, database_url: &str) -> anyhow::Result<Self> {
+    async fn start(
+        binary: &std::path::Path,
+        database_url: &str,
+        cache_mb: u64,
+    ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -336,7 +342,7 @@ impl ExternalServer {
             .env("DATABASE_URL", database_url)
             .env("DATABASE_MAX_CONNECTIONS", "16")
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .env("QUERY_CACHE_MB", "0")
+            .env("QUERY_CACHE_MB", cache_mb.to_string())
             .env("RUST_LOG", "warn")
             .arg("serve")
             .stdout(std::process::Stdio::null())
