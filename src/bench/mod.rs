@@ -4,7 +4,7 @@ pub mod dataset;
 pub mod load;
 mod worst;
 
-pub use worst::worst_admitted_query;
+pub use worst::{fragment_chain, worst_admitted_query};
 
 use rand_core::{OsRng, RngCore};
 

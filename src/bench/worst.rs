@@ -9,6 +9,20 @@ use crate::graphql::limits::{self, SchemaShape};
 const PAGE: &str = "commitments(first: 100) { totalCount nodes { title progress status dueOn \
      partner { name kind } actionGroup { name } } }";
 
+/// Fragments `F0` … `F{levels}` on `on`, each spreading the next `spreads`
+/// times and the last selecting `leaf`: `F0` expands to `spreads^levels`
+/// copies of `leaf`, in a document of a few hundred bytes. For the tests and
+/// benchmarks of what the limits refuse.
+pub fn fragment_chain(on: &str, levels: usize, spreads: usize, leaf: &str) -> String {
+    let mut chain = String::new();
+    for level in 0..levels {
+        let next = format!(" ...F{}", level + 1).repeat(spreads);
+        chain.push_str(&format!(" fragment F{level} on {on} {{{next} }}"));
+    }
+    chain.push_str(&format!(" fragment F{levels} on {on} {{ {leaf} }}"));
+    chain
+}
+
 pub fn worst_admitted_query() -> String {
     let shape = SchemaShape::from_sdl(&crate::graphql::sdl());
     let query_of = |pages: usize| {

@@ -4,6 +4,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use coalition::bench::fragment_chain;
+
 use crate::helpers::{first_error_code, spawn_app, TestApp};
 
 /// What a request that is refused may take, at most (a hang or a crash shows
@@ -254,26 +256,23 @@ async fn a_flood_of_repeated_fields_is_refused_at_once() {
 async fn fragments_that_multiply_are_charged_for_what_they_expand_to() {
     let app = spawn_app().await;
     // Each fragment spreads the next four times: 4^10 copies of one page.
-    let mut bomb = String::from("query { ...F0 }");
-    for level in 0..10 {
-        let next = level + 1;
-        bomb.push_str(&format!(
-            " fragment F{level} on Query {{ ...F{next} ...F{next} ...F{next} ...F{next} }}"
-        ));
-    }
-    bomb.push_str(" fragment F10 on Query { commitments(first: 100) { nodes { title } } }");
+    let bomb = format!(
+        "query {{ ...F0 }}{}",
+        fragment_chain(
+            "Query",
+            10,
+            4,
+            "commitments(first: 100) { nodes { title } }"
+        )
+    );
     assert_refused(&app, "fragment bomb", body_with_query(&bomb)).await;
 
     // The same in an operation that is not the one asked for: validation would
     // still expand it.
-    let mut unused = String::from("query Cheap { __typename } query Bomb { ...F0 }");
-    for level in 0..20 {
-        let next = level + 1;
-        unused.push_str(&format!(
-            " fragment F{level} on Query {{ ...F{next} ...F{next} }}"
-        ));
-    }
-    unused.push_str(" fragment F20 on Query { __typename }");
+    let unused = format!(
+        "query Cheap {{ __typename }} query Bomb {{ ...F0 }}{}",
+        fragment_chain("Query", 20, 2, "__typename")
+    );
     let body = json!({ "query": unused, "operationName": "Cheap" }).to_string();
     assert_refused(&app, "bomb in another operation", body).await;
 

@@ -72,14 +72,10 @@ async fn hostile_documents_are_refused_per_subscription() {
         ("over the size limit", format!("subscription {{ myNotifications {{ reason }} }} # {}", "x".repeat(9_000))),
         ("too many tokens", format!("subscription {{ myNotifications {{ {} }} }}", "reason ".repeat(1_100))),
         ("a syntax error", "subscription { myNotifications { ".to_owned() + &"x".repeat(7_000) + " {"),
-        ("a fragment bomb", {
-            let mut bomb = String::from("subscription { myNotifications { ...F0 } }");
-            for level in 0..20 {
-                let next = level + 1;
-                bomb.push_str(&format!(" fragment F{level} on Notification {{ ...F{next} ...F{next} }}"));
-            }
-            bomb + " fragment F20 on Notification { reason }"
-        }),
+        ("a fragment bomb", format!(
+            "subscription {{ myNotifications {{ ...F0 }} }}{}",
+            coalition::bench::fragment_chain("Notification", 20, 2, "reason")
+        )),
         ("a costly delivery", "subscription { commitmentUpdated(commitmentId: \"x\") { partner { commitments(first: 100) { nodes { partner { name } reports(first: 100) { nodes { narrative } } } } } } }".to_owned()),
         ("two root fields", "subscription { a: myNotifications { reason } b: myNotifications { reason } }".to_owned()),
     ];

@@ -63,6 +63,7 @@ async fn world(app: TestApp) -> World {
 
 const REPORT: &str = "mutation($input: ReportProgressInput!) { reportProgress(input: $input) { progressReport { id } commitment { version } } }";
 const REVIEW: &str = "mutation($input: ReviewProgressReportInput!) { reviewProgressReport(input: $input) { progressReport { reviewState } } }";
+const CREATE_PLAN: &str = "mutation($g: ID!, $t: String!) { createWorkPlan(input: {actionGroupId: $g, title: $t, level: GLOBAL, startsOn: \"2026-01-01\", endsOn: \"2026-12-31\"}) { workPlan { id } } }";
 const SECRET_REASON: &str = "the figures do not match the district registers";
 
 impl World {
@@ -77,6 +78,19 @@ impl World {
             ("ILO admin", Some(&self.ilo_admin.token)),
             ("secretariat", Some(&self.secretariat.token)),
         ]
+    }
+
+    /// A DRAFT work plan of the group, made by `token`; its id.
+    async fn create_plan(&self, token: &str, title: &str) -> Value {
+        let data = self
+            .app
+            .ok(
+                Some(token),
+                CREATE_PLAN,
+                json!({ "g": self.group, "t": title }),
+            )
+            .await;
+        data["createWorkPlan"]["workPlan"]["id"].clone()
     }
 
     async fn public_commitment(&self) -> String {
@@ -272,11 +286,7 @@ async fn events_tell_their_readers_nothing_confidential_and_name_things_by_globa
     w.app
         .ok(Some(&w.ilo_admin.token), "mutation($id: ID!) { updateCommitment(input: {commitmentId: $id, title: \"Renamed\"}) { commitment { id } } }", json!({ "id": c }))
         .await;
-    let plan = w
-        .app
-        .ok(Some(&w.ilo_admin.token), "mutation($g: ID!) { createWorkPlan(input: {actionGroupId: $g, title: \"Plan\", level: GLOBAL, startsOn: \"2026-01-01\", endsOn: \"2026-12-31\"}) { workPlan { id } } }", json!({ "g": w.group }))
-        .await["createWorkPlan"]["workPlan"]["id"]
-        .clone();
+    let plan = w.create_plan(&w.ilo_admin.token, "Plan").await;
     let item = w
         .app
         .ok(Some(&w.ilo_admin.token), "mutation($p: ID!) { addWorkPlanItem(input: {workPlanId: $p, title: \"Item\"}) { item { id } } }", json!({ "p": plan }))
@@ -391,11 +401,7 @@ async fn a_withdrawn_partner_keeps_its_rows_and_loses_its_group_rights() {
             json!({ "actionGroupId": w.group, "visibility": "GROUP" }),
         )
         .await;
-    let plan = w
-        .app
-        .ok(Some(&w.secretariat.token), "mutation($g: ID!) { createWorkPlan(input: {actionGroupId: $g, title: \"Draft plan\", level: GLOBAL, startsOn: \"2026-01-01\", endsOn: \"2026-12-31\"}) { workPlan { id } } }", json!({ "g": w.group }))
-        .await["createWorkPlan"]["workPlan"]["id"]
-        .clone();
+    let plan = w.create_plan(&w.secretariat.token, "Draft plan").await;
     // The ILO, the group's LEAD, manages before it withdraws.
     let manage = "mutation($g: ID!) { updateActionGroup(input: {actionGroupId: $g, description: \"Managed\"}) { actionGroup { id } } }";
     w.app
@@ -427,11 +433,9 @@ async fn a_withdrawn_partner_keeps_its_rows_and_loses_its_group_rights() {
             .await,
         "FORBIDDEN"
     );
-    let add_plan = "mutation($g: ID!) { createWorkPlan(input: {actionGroupId: $g, title: \"P\", level: GLOBAL, startsOn: \"2026-01-01\", endsOn: \"2026-12-31\"}) { workPlan { id } } }";
+    let add_plan = json!({ "g": w.group, "t": "P" });
     assert_eq!(
-        w.app
-            .error_code(token, add_plan, json!({ "g": w.group }))
-            .await,
+        w.app.error_code(token, CREATE_PLAN, add_plan).await,
         "FORBIDDEN"
     );
     let add_member = "mutation($g: ID!, $p: ID!) { addActionGroupMember(input: {actionGroupId: $g, partnerId: $p, role: OBSERVER}) { member { role } } }";
@@ -585,11 +589,7 @@ fn resident_kib() -> u64 {
 #[tokio::test]
 async fn an_absurd_expected_version_is_a_conflict() {
     let w = world(spawn_app().await).await;
-    let plan = w
-        .app
-        .ok(Some(&w.ilo_admin.token), "mutation($g: ID!) { createWorkPlan(input: {actionGroupId: $g, title: \"Plan\", level: GLOBAL, startsOn: \"2026-01-01\", endsOn: \"2026-12-31\"}) { workPlan { id } } }", json!({ "g": w.group }))
-        .await["createWorkPlan"]["workPlan"]["id"]
-        .clone();
+    let plan = w.create_plan(&w.ilo_admin.token, "Plan").await;
     let c = w.public_commitment().await;
     let max = i32::MAX;
     for (name, query, variables) in [
@@ -622,9 +622,8 @@ async fn an_absurd_expected_version_is_a_conflict() {
 async fn concurrent_item_adds_get_their_own_positions_and_a_plan_holds_at_most_500() {
     let w = world(spawn_app().await).await;
     let plan = w
-        .app
-        .ok(Some(&w.ilo_admin.token), "mutation($g: ID!) { createWorkPlan(input: {actionGroupId: $g, title: \"Plan\", level: GLOBAL, startsOn: \"2026-01-01\", endsOn: \"2026-12-31\"}) { workPlan { id } } }", json!({ "g": w.group }))
-        .await["createWorkPlan"]["workPlan"]["id"]
+        .create_plan(&w.ilo_admin.token, "Plan")
+        .await
         .as_str()
         .unwrap()
         .to_owned();

@@ -197,14 +197,10 @@ mod tests {
                 "{query}"
             );
         }
-        let mut chain = String::from("{ __schema { types { ...F0 } } }");
-        for level in 0..64 {
-            let next = level + 1;
-            chain.push_str(&format!(
-                " fragment F{level} on __Type {{ ...F{next} ...F{next} }}"
-            ));
-        }
-        chain.push_str(" fragment F64 on __Type { name }");
+        let chain = format!(
+            "{{ __schema {{ types {{ ...F0 }} }} }}{}",
+            crate::bench::fragment_chain("__Type", 64, 2, "name")
+        );
         assert!(matches!(
             check(&chain),
             Err(Refusal::IntrospectionRepeats(_))

@@ -67,14 +67,10 @@ fn repeated_fields_are_each_charged() {
 #[test]
 fn fragments_are_charged_for_what_they_expand_to() {
     // Each level spreads the next three times: 3^9 copies of the page.
-    let mut query = String::from("{ ...F0 }");
-    for level in 0..9 {
-        let next = level + 1;
-        query.push_str(&format!(
-            " fragment F{level} on Query {{ ...F{next} ...F{next} ...F{next} }}"
-        ));
-    }
-    query.push_str(" fragment F9 on Query { commitments(first: 1) { totalCount } }");
+    let query = format!(
+        "{{ ...F0 }}{}",
+        crate::bench::fragment_chain("Query", 9, 3, "commitments(first: 1) { totalCount }")
+    );
     let started = Instant::now();
     let refused = refusal(&query);
     assert!(
@@ -84,14 +80,10 @@ fn fragments_are_charged_for_what_they_expand_to() {
     assert!(started.elapsed().as_millis() < 100);
 
     // The same bomb of __typename only, in an operation that does not run.
-    let mut query = String::from("query A { me { id } } query B { ...F0 }");
-    for level in 0..30 {
-        let next = level + 1;
-        query.push_str(&format!(
-            " fragment F{level} on Query {{ ...F{next} ...F{next} }}"
-        ));
-    }
-    query.push_str(" fragment F30 on Query { __typename }");
+    let query = format!(
+        "query A {{ me {{ id }} }} query B {{ ...F0 }}{}",
+        crate::bench::fragment_chain("Query", 30, 2, "__typename")
+    );
     let refused = admit(shape(), &query, Some("A"), &Variables::default());
     assert!(matches!(refused, Err(Refusal::TooManyExpandedFields)));
 }
