@@ -99,6 +99,28 @@ pub struct Config {
     #[arg(long, env = "AUTO_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_seed_demo: bool,
 
+    /// SMTP server for outgoing e-mail: `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://…:465` (implicit TLS). Unset: e-mails are written as
+    /// `.eml` files under MAIL_DIR.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<SecretUrl>,
+
+    /// The sender of outgoing e-mail.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Coalition <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// Where e-mails are written when there is no SMTP_URL.
+    #[arg(long, env = "MAIL_DIR", default_value = "./data/mail")]
+    pub mail_dir: std::path::PathBuf,
+
+    /// The web client's address, for the links in e-mails.
+    #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+
     /// Memory for answers to repeated queries, in MiB (0 turns the cache off).
     #[arg(long, env = "QUERY_CACHE_MB", default_value_t = 64)]
     pub query_cache_mb: u64,
@@ -137,6 +159,10 @@ impl Default for Config {
             ws_max_document_bytes: 8 * 1024,
             ws_anonymous_idle_secs: 60,
             query_cache_mb: 64,
+            smtp_url: None,
+            mail_from: "Coalition <no-reply@localhost>".to_owned(),
+            mail_dir: std::path::PathBuf::from("./data/mail"),
+            public_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }
@@ -226,12 +252,14 @@ mod tests {
         let config = Config {
             database_url: Some(SecretUrl::new("postgres://app:hunter2@db:5432/coalition")),
             redis_url: Some(SecretUrl::new("redis://:s3cret@cache:6379")),
+            smtp_url: Some(SecretUrl::new("smtp://mailer:p4ss@mail.example:587")),
             bootstrap_admin_password: Some(SecretString::from("correct horse".to_owned())),
             ..Config::default()
         };
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(!printed.contains("p4ss"), "{printed}");
         assert!(!printed.contains("correct horse"), "{printed}");
         assert!(
             printed.contains("postgres://app:***@db:5432/coalition"),

@@ -9,6 +9,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod mail;
 pub mod metrics;
 pub mod pagination;
 pub mod seed;

@@ -61,6 +61,15 @@ impl Application {
             .clone()
             .map(|client| SharedFailures::new(client, config.redis_channel.clone()));
         let login_limits = LoginLimits::new(shared_failures);
+        let transport = match &config.smtp_url {
+            Some(url) => crate::mail::transport::Transport::smtp(url)?,
+            None => crate::mail::transport::Transport::Files(config.mail_dir.clone()),
+        };
+        let from = config
+            .mail_from
+            .parse()
+            .with_context(|| format!("MAIL_FROM {:?} is not a mailbox", config.mail_from))?;
+        let mailer = crate::mail::Mailer::new(db.clone(), transport, from);
         let state = AppState {
             db,
             costly_db,
@@ -69,6 +78,7 @@ impl Application {
             login_limits: Arc::new(login_limits),
             redis,
             bus: Arc::new(bus),
+            mailer: Arc::new(mailer),
         };
         Ok(Self { listener, state })
     }
@@ -89,14 +99,22 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let schema = build_schema(Some(self.state.clone()), &self.state.config);
+        // The mail worker stops with the server, between two batches.
+        let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel::<()>();
+        let mail = tokio::spawn(self.state.mailer.clone().run(async {
+            let _ = mail_stopped.await;
+        }));
         let app = router(HttpState::new(self.state, schema));
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")
+        .context("serving HTTP");
+        let _ = stop_mail.send(());
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(20), mail).await;
+        served
     }
 }
 

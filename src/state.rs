@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::LoginLimits, config::Config, events::Bus, metrics::Metrics};
+use crate::{auth::LoginLimits, config::Config, events::Bus, mail::Mailer, metrics::Metrics};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +17,8 @@ pub struct AppState {
     pub redis: Option<redis::Client>,
     /// Publishes committed events: to this node's subscribers, and through Redis to the others.
     pub bus: Arc<Bus>,
+    /// Sends what the outbox holds; woken after a commit that wrote e-mail.
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {

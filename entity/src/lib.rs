@@ -9,6 +9,7 @@ pub mod commitments;
 pub mod event_streams;
 pub mod events;
 pub mod invitations;
+pub mod mail_outbox;
 pub mod notifications;
 pub mod partner_users;
 pub mod partners;

@@ -83,6 +83,7 @@ async fn serve() -> anyhow::Result<()> {
         redis_channel: std::env::var("REDIS_CHANNEL").unwrap_or_else(|_| "bench:events".into()),
         bind_addr: "127.0.0.1:0".parse()?,
         database_max_connections: 20,
+        mail_dir: std::env::temp_dir().join("coalition-bench-mail"),
         bootstrap_admin_email: Some(ADMIN_EMAIL.into()),
         bootstrap_admin_password: Some(ADMIN_PASSWORD.to_owned().into()),
         ..Config::default()

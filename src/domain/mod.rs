@@ -5,6 +5,7 @@ mod coalition;
 mod commitment;
 mod group;
 mod identity;
+mod locale;
 mod partner;
 mod roles;
 mod text;
@@ -18,6 +19,7 @@ pub use group::{
     ActionGroupStatus, GroupRole, Period, Title, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
 };
 pub use identity::{DisplayName, Email, Password};
+pub use locale::Locale;
 pub use partner::{
     partner_search_text, Acronym, CountryCode, PartnerKind, PartnerName, Region, Website,
 };

@@ -12,9 +12,11 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::{
     auth::{password, token, Actor},
     domain::{
-        DisplayName, Email, GroupRole, MembershipStatus, PartnerRole, Password, PlatformRole,
+        DisplayName, Email, GroupRole, Locale, MembershipStatus, PartnerRole, Password,
+        PlatformRole,
     },
     error::{AppError, AppResult},
+    mail::{self, templates},
     sql::SqlBuilder,
     state::AppState,
 };
@@ -284,15 +286,18 @@ pub async fn logout(db: &DatabaseConnection, actor: &Actor) -> AppResult<()> {
     Ok(())
 }
 
-/// Creates an invitation and returns its token (shown once).
+/// Creates an invitation, e-mails it to the invitee in `locale` (in the same
+/// transaction, through the outbox), and returns its token (shown once).
 pub async fn invite(
-    db: &DatabaseConnection,
+    state: &AppState,
     actor: &Actor,
     email: Email,
     partner_id: i64,
     role: PartnerRole,
+    locale: Locale,
 ) -> AppResult<String> {
-    partners::Entity::find_by_id(partner_id)
+    let db = &state.db;
+    let partner = partners::Entity::find_by_id(partner_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("partner"))?;
@@ -312,6 +317,7 @@ pub async fn invite(
     }
     let (invitation_token, token_hash) = token::generate("inv");
     let now = Utc::now();
+    let txn = db.begin().await?;
     invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
         partner_id: Set(partner_id),
@@ -323,8 +329,16 @@ pub async fn invite(
         accepted_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    let link = format!(
+        "{}/invitations/accept?token={invitation_token}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    let mail = templates::invitation(locale, email.as_str(), &partner.name, role, &link);
+    mail::enqueue(&txn, mail, None).await?;
+    txn.commit().await?;
+    state.mailer.wake();
     Ok(invitation_token)
 }
 

@@ -17,7 +17,7 @@ fn repository() -> PathBuf {
 }
 
 /// Whether a missing tool fails the test rather than skipping it.
-fn tools_required() -> bool {
+pub fn tools_required() -> bool {
     std::env::var("COALITION_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
 }
 

@@ -26,6 +26,9 @@ pub struct TestApp {
     pub database_url: String,
     pub redis_url: Option<String>,
     pub redis_channel: String,
+    /// Where this node writes its e-mails (no SMTP server configured).
+    pub mail_dir: std::path::PathBuf,
+    _mail_dir: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
     _sqlite_dir: Option<tempfile::TempDir>,
     _postgres: Option<PostgresDatabase>,
@@ -76,17 +79,20 @@ async fn start_node(
     adjust: impl FnOnce(&mut Config),
     create_admin: bool,
 ) -> TestApp {
+    let mail_dir = tempfile::tempdir().expect("a temporary directory");
     let mut config = Config {
         database_url: Some(SecretUrl::new(database_url)),
         redis_url: redis_url.map(SecretUrl::new),
         redis_channel: channel.to_owned(),
         bind_addr: "127.0.0.1:0".parse().unwrap(),
         database_max_connections: 5,
+        mail_dir: mail_dir.path().join("mail"),
         ..Config::default()
     };
     adjust(&mut config);
     let redis_url = config.redis_url.as_ref().map(|u| u.expose().to_owned());
     let redis_channel = config.redis_channel.clone();
+    let mail_path = config.mail_dir.clone();
     let app = Application::build(config)
         .await
         .expect("the application builds");
@@ -119,6 +125,8 @@ async fn start_node(
         database_url: database_url.to_owned(),
         redis_url,
         redis_channel,
+        mail_dir: mail_path,
+        _mail_dir: mail_dir,
         _shutdown: shutdown,
         _sqlite_dir: None,
         _postgres: None,

@@ -205,6 +205,7 @@ const UNWATCHED: &[&str] = &[
     "event_streams",
     "data_revisions",
     "seaql_migrations",
+    "mail_outbox",
 ];
 
 #[tokio::test]

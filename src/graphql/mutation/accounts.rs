@@ -9,7 +9,7 @@ use crate::{
         context::ContextExt,
         ids::{self, NodeKind},
         loaders::UserKey,
-        types::{PartnerRole, PlatformRole, User},
+        types::{Locale, PartnerRole, PlatformRole, User},
     },
     services::{accounts, notifications as notification_service},
 };
@@ -35,6 +35,8 @@ pub struct InviteUserInput {
     pub email: String,
     pub partner_id: ID,
     pub role: PartnerRole,
+    /// The language of the invitation e-mail (EN when not given).
+    pub locale: Option<Locale>,
 }
 
 #[derive(SimpleObject)]
@@ -188,7 +190,8 @@ impl AccountMutations {
         })
     }
 
-    /// Invites someone to a partner with a role. For the partner's ADMINs and the secretariat.
+    /// Invites someone to a partner with a role, by e-mail. For the partner's
+    /// ADMINs and the secretariat.
     async fn invite_user(
         &self,
         ctx: &Context<'_>,
@@ -198,8 +201,16 @@ impl AccountMutations {
         let partner_id = ids::expect("partnerId", &input.partner_id, NodeKind::Partner)?;
         policy::invite_user(actor, partner_id)?;
         let email = Email::parse("email", &input.email)?;
-        let invitation_token =
-            accounts::invite(&ctx.app()?.db, actor, email, partner_id, input.role.into()).await?;
+        let locale = input.locale.map(Into::into).unwrap_or_default();
+        let invitation_token = accounts::invite(
+            ctx.app()?,
+            actor,
+            email,
+            partner_id,
+            input.role.into(),
+            locale,
+        )
+        .await?;
         Ok(InviteUserPayload { invitation_token })
     }
 

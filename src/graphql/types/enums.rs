@@ -29,6 +29,15 @@ pub enum PartnerRole {
     Member,
 }
 
+/// A language of the platform: English, French or Spanish.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Locale")]
+pub enum Locale {
+    En,
+    Fr,
+    Es,
+}
+
 /// A platform-wide role.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "domain::PlatformRole")]

@@ -21,9 +21,9 @@ pub use coalition::Coalition;
 pub use commitment::Commitment;
 pub use date::Date;
 pub use enums::{
-    ActionGroupStatus, CommitmentStatus, GroupRole, MembershipStatus, PartnerKind, PartnerRole,
-    PlatformRole, ReviewDecision, ReviewState, Visibility, WorkPlanItemStatus, WorkPlanLevel,
-    WorkPlanStatus,
+    ActionGroupStatus, CommitmentStatus, GroupRole, Locale, MembershipStatus, PartnerKind,
+    PartnerRole, PlatformRole, ReviewDecision, ReviewState, Visibility, WorkPlanItemStatus,
+    WorkPlanLevel, WorkPlanStatus,
 };
 pub use event::Event;
 pub use membership::CoalitionMembership;
