@@ -121,6 +121,10 @@ pub struct Config {
     #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,
 
+    /// Applications a client address may submit without a partner, per hour.
+    #[arg(long, env = "APPLICATIONS_PER_HOUR", default_value_t = 10)]
+    pub applications_per_hour: u32,
+
     /// Memory for answers to repeated queries, in MiB (0 turns the cache off).
     #[arg(long, env = "QUERY_CACHE_MB", default_value_t = 64)]
     pub query_cache_mb: u64,
@@ -163,6 +167,7 @@ impl Default for Config {
             mail_from: "Coalition <no-reply@localhost>".to_owned(),
             mail_dir: std::path::PathBuf::from("./data/mail"),
             public_url: "http://127.0.0.1:8080".to_owned(),
+            applications_per_hour: 10,
         }
     }
 }

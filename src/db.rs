@@ -14,10 +14,26 @@ use sea_orm::{
 
 use crate::{config::SecretUrl, metrics::Metrics};
 
+/// Whose statements a pool runs, for counting them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    Requests,
+    Background,
+}
+
 pub async fn connect(
     url: &SecretUrl,
     max_connections: u32,
     metrics: Arc<Metrics>,
+) -> anyhow::Result<DatabaseConnection> {
+    connect_for(url, max_connections, metrics, Workload::Requests).await
+}
+
+pub async fn connect_for(
+    url: &SecretUrl,
+    max_connections: u32,
+    metrics: Arc<Metrics>,
+    workload: Workload,
 ) -> anyhow::Result<DatabaseConnection> {
     let mut db = if url.is_postgres() {
         let pool = PgPoolOptions::new()
@@ -55,7 +71,14 @@ pub async fn connect(
             url.redacted()
         );
     };
-    db.set_metric_callback(move |info| metrics.record_statement(info.elapsed, info.failed));
+    match workload {
+        Workload::Requests => {
+            db.set_metric_callback(move |info| metrics.record_statement(info.elapsed, info.failed))
+        }
+        Workload::Background => {
+            db.set_metric_callback(move |info| metrics.record_background_statement(info.failed))
+        }
+    }
     Ok(db)
 }
 

@@ -134,6 +134,21 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
         "idempotencyKey",
     ),
     (
+        "ux_applications_open_by_name",
+        "partnership_applications.org_name_key",
+        "organisation",
+    ),
+    (
+        "ux_applications_open_by_partner",
+        "partnership_applications.partner_id",
+        "organisation",
+    ),
+    (
+        "ux_pathfinder_countries_coalition_partner",
+        "pathfinder_countries.coalition_id",
+        "applicationId",
+    ),
+    (
         "ux_thematic_areas_coalition_name",
         "thematic_areas.coalition_id",
         "name",

@@ -18,6 +18,7 @@ pub enum NodeKind {
     ProgressReport,
     Event,
     Notification,
+    PartnershipApplication,
 }
 
 /// The global id of row `id` of `kind`.

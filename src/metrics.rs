@@ -14,6 +14,7 @@ pub struct Metrics {
     cache_lookups: IntCounterVec,
     refusals: IntCounterVec,
     statements: IntCounter,
+    background_statements: IntCounter,
     failed_statements: IntCounter,
     statement_seconds: prometheus::Histogram,
     pub pool_size: IntGauge,
@@ -58,6 +59,11 @@ impl Metrics {
         .expect("valid metric");
         let statements = IntCounter::new("db_statements_total", "SQL statements executed")
             .expect("valid metric");
+        let background_statements = IntCounter::new(
+            "db_background_statements_total",
+            "SQL statements executed by background workers (the mail outbox), not by requests",
+        )
+        .expect("valid metric");
         let failed_statements =
             IntCounter::new("db_statements_failed_total", "SQL statements that failed")
                 .expect("valid metric");
@@ -76,6 +82,7 @@ impl Metrics {
             Box::new(cache_lookups.clone()),
             Box::new(refusals.clone()),
             Box::new(statements.clone()),
+            Box::new(background_statements.clone()),
             Box::new(failed_statements.clone()),
             Box::new(statement_seconds.clone()),
             Box::new(pool_size.clone()),
@@ -92,6 +99,7 @@ impl Metrics {
             cache_lookups,
             refusals,
             statements,
+            background_statements,
             failed_statements,
             statement_seconds,
             pool_size,
@@ -123,6 +131,15 @@ impl Metrics {
             self.failed_statements.inc();
         }
         self.statement_seconds.observe(elapsed.as_secs_f64());
+    }
+
+    /// A statement of a background worker: counted apart, so that what a
+    /// request runs can be measured while the workers go on.
+    pub fn record_background_statement(&self, failed: bool) {
+        self.background_statements.inc();
+        if failed {
+            self.failed_statements.inc();
+        }
     }
 
     /// SQL statements executed so far (what the N+1 tests and the benchmark read).

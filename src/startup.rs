@@ -69,13 +69,20 @@ impl Application {
             .mail_from
             .parse()
             .with_context(|| format!("MAIL_FROM {:?} is not a mailbox", config.mail_from))?;
-        let mailer = crate::mail::Mailer::new(db.clone(), transport, from);
+        // The worker's own small pool: its statements are counted apart from requests'.
+        let mail_db = db::connect_for(&url, 2, metrics.clone(), db::Workload::Background).await?;
+        let mailer = crate::mail::Mailer::new(mail_db, transport, from);
+        let application_limits = Arc::new(crate::auth::FailureLimiter::new(
+            config.applications_per_hour as usize,
+            std::time::Duration::from_secs(3600),
+        ));
         let state = AppState {
             db,
             costly_db,
             config: Arc::new(config),
             metrics,
             login_limits: Arc::new(login_limits),
+            application_limits,
             redis,
             bus: Arc::new(bus),
             mailer: Arc::new(mailer),

@@ -3,7 +3,13 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::LoginLimits, config::Config, events::Bus, mail::Mailer, metrics::Metrics};
+use crate::{
+    auth::{FailureLimiter, LoginLimits},
+    config::Config,
+    events::Bus,
+    mail::Mailer,
+    metrics::Metrics,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub login_limits: Arc<LoginLimits>,
+    /// Applications submitted without a partner, per client address and hour.
+    pub application_limits: Arc<FailureLimiter>,
     pub redis: Option<redis::Client>,
     /// Publishes committed events: to this node's subscribers, and through Redis to the others.
     pub bus: Arc<Bus>,

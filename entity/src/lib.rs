@@ -13,6 +13,8 @@ pub mod mail_outbox;
 pub mod notifications;
 pub mod partner_users;
 pub mod partners;
+pub mod partnership_applications;
+pub mod pathfinder_countries;
 pub mod progress_reports;
 pub mod sessions;
 pub mod thematic_areas;

@@ -10,6 +10,7 @@ mod m20261122_000004_create_notifications;
 mod m20261123_000005_create_data_revisions;
 mod m20261202_000006_publish_reviewed_progress;
 mod m20261202_000007_create_mail_outbox;
+mod m20261202_000008_create_partnership_applications;
 mod support;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_data_revisions::Migration),
             Box::new(m20261202_000006_publish_reviewed_progress::Migration),
             Box::new(m20261202_000007_create_mail_outbox::Migration),
+            Box::new(m20261202_000008_create_partnership_applications::Migration),
         ]
     }
 }

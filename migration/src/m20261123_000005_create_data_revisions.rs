@@ -15,7 +15,8 @@ use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Every table whose rows a query can show. `sessions` is left out: no query
+/// Every table whose rows a query could show when this migration was written
+/// (later ones call `watch` for theirs). `sessions` is left out: no query
 /// reads it (a request's session is resolved before any cached answer is used),
 /// and logins would otherwise empty the cache. A test checks that each table but
 /// `sessions`, `event_streams` (bumped with `events`) and the bookkeeping tables
@@ -37,6 +38,34 @@ pub const WATCHED_TABLES: &[&str] = &[
     "events",
     "notifications",
 ];
+
+/// Gives `table` its data-revision trigger: a later migration that creates a
+/// table a query can show calls this for it.
+pub async fn watch(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    match manager.get_database_backend() {
+        DbBackend::Postgres => {
+            db.execute_unprepared(&format!(
+                "CREATE CONSTRAINT TRIGGER {table}_bump_data_revision \
+                 AFTER INSERT OR UPDATE OR DELETE ON {table} \
+                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW \
+                 EXECUTE FUNCTION bump_data_revision()"
+            ))
+            .await?;
+        }
+        _ => {
+            for operation in ["insert", "update", "delete"] {
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {table}_{operation}_bump_data_revision \
+                     AFTER {operation} ON {table} \
+                     BEGIN UPDATE data_revisions SET revision = revision + 1; END"
+                ))
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Counter rows on PostgreSQL (concurrent commits bump different ones).
 const POSTGRES_SLOTS: i64 = 16;
@@ -84,30 +113,14 @@ impl MigrationTrait for Migration {
                      END $$"
                 ))
                 .await?;
-                for table in WATCHED_TABLES {
-                    db.execute_unprepared(&format!(
-                        "CREATE CONSTRAINT TRIGGER {table}_bump_data_revision \
-                         AFTER INSERT OR UPDATE OR DELETE ON {table} \
-                         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW \
-                         EXECUTE FUNCTION bump_data_revision()"
-                    ))
-                    .await?;
-                }
             }
             _ => {
                 db.execute_unprepared("INSERT INTO data_revisions (slot, revision) VALUES (0, 0)")
                     .await?;
-                for table in WATCHED_TABLES {
-                    for operation in ["insert", "update", "delete"] {
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER {table}_{operation}_bump_data_revision \
-                             AFTER {operation} ON {table} \
-                             BEGIN UPDATE data_revisions SET revision = revision + 1; END"
-                        ))
-                        .await?;
-                    }
-                }
             }
+        }
+        for table in WATCHED_TABLES {
+            watch(manager, table).await?;
         }
         Ok(())
     }

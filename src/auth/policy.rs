@@ -4,7 +4,7 @@
 //! session. Everything else does. A check on something the caller may see but not
 //! change answers FORBIDDEN; something internal to another partner answers
 //! NOT_FOUND, so its existence is not revealed.
-use entity::{commitments, progress_reports, work_plans};
+use entity::{commitments, partnership_applications, progress_reports, work_plans};
 
 use super::Actor;
 use crate::{
@@ -174,6 +174,57 @@ pub fn read_progress_report(
     }
     report.review_state == ReviewState::Approved.as_str()
         || viewer.is_some_and(|a| a.is_staff() || a.belongs_to(commitment.partner_id))
+}
+
+/// An application, with its contacts' e-mails: the secretariat, the user who
+/// submitted it, and the ADMINs of the partner it is for (or that approval
+/// made). An anonymous applicant reads it by its access token instead.
+pub fn read_application(
+    viewer: Option<&Actor>,
+    application: &partnership_applications::Model,
+) -> bool {
+    viewer.is_some_and(|actor| {
+        actor.is_staff()
+            || application.submitted_by_user_id == Some(actor.user_id)
+            || application
+                .partner_id
+                .is_some_and(|partner_id| actor.role_in(partner_id) == Some(PartnerRole::Admin))
+    })
+}
+
+/// Updating or withdrawing an application by session: its applicant (the
+/// secretariat decides, it does not edit).
+pub fn change_application(
+    actor: &Actor,
+    application: &partnership_applications::Model,
+) -> AppResult<()> {
+    let applicant = application.submitted_by_user_id == Some(actor.user_id)
+        || application
+            .partner_id
+            .is_some_and(|partner_id| actor.role_in(partner_id) == Some(PartnerRole::Admin));
+    if applicant {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the applicant can change or withdraw an application",
+        ))
+    }
+}
+
+/// Applying while signed in: for a partner one is an ADMIN of.
+pub fn apply_for_partner(actor: &Actor, partner_id: i64) -> AppResult<()> {
+    if actor.role_in(partner_id) == Some(PartnerRole::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the partner's administrators can apply on its behalf",
+        ))
+    }
+}
+
+/// The queue of applications and the decisions on them.
+pub fn review_applications(actor: &Actor) -> AppResult<()> {
+    staff(actor, "review applications")
 }
 
 #[cfg(test)]

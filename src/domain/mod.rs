@@ -1,6 +1,7 @@
 //! Pure domain types and rules: every external input becomes one of these at the
 //! edge (parse, don't validate), so the inside never checks again.
 //! No sea_orm, no async_graphql here.
+mod application;
 mod coalition;
 mod commitment;
 mod group;
@@ -10,6 +11,10 @@ mod partner;
 mod roles;
 mod text;
 
+pub use application::{
+    ApplicationDecision, ApplicationKind, ApplicationState, ApplicationText, InstitutionName,
+    JobTitle, PersonName,
+};
 pub use coalition::{CoalitionName, MembershipStatus, SdgTarget, Slug};
 pub use commitment::{
     finite, CommitmentStatus, IdempotencyKey, Indicator, Narrative, Progress, Reason, ReviewState,

@@ -7,6 +7,8 @@ pub enum Stream {
     ActionGroup(i64),
     Commitment(i64),
     User(i64),
+    /// An application's history: the secretariat's and the applicant's only.
+    Application(i64),
 }
 
 impl Stream {
@@ -22,6 +24,7 @@ impl Stream {
             "group" => Some(Self::ActionGroup(id)),
             "commitment" => Some(Self::Commitment(id)),
             "user" => Some(Self::User(id)),
+            "application" => Some(Self::Application(id)),
             _ => None,
         }
     }
@@ -33,6 +36,7 @@ impl fmt::Display for Stream {
             Self::ActionGroup(id) => write!(f, "group:{id}"),
             Self::Commitment(id) => write!(f, "commitment:{id}"),
             Self::User(id) => write!(f, "user:{id}"),
+            Self::Application(id) => write!(f, "application:{id}"),
         }
     }
 }
@@ -80,6 +84,13 @@ impl Subject {
         }
     }
 
+    pub fn partnership_application(id: i64) -> Self {
+        Self {
+            kind: "PartnershipApplication",
+            id,
+        }
+    }
+
     pub fn progress_report(id: i64) -> Self {
         Self {
             kind: "ProgressReport",
@@ -98,6 +109,7 @@ mod tests {
             Stream::ActionGroup(3),
             Stream::Commitment(4),
             Stream::User(5),
+            Stream::Application(6),
         ] {
             assert_eq!(Stream::parse(&stream.key()), Some(stream));
         }

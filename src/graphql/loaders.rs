@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::{
     action_group_members, action_groups, coalition_partners, coalitions, commitments, events,
-    partners, progress_reports, thematic_areas, users, work_plan_items, work_plans,
+    partners, partnership_applications, pathfinder_countries, progress_reports, thematic_areas,
+    users, work_plan_items, work_plans,
 };
 use sea_orm::DatabaseConnection;
 
@@ -15,7 +16,7 @@ use crate::{
     auth::Actor,
     pagination::{Page, PageArgs},
     services::{
-        coalitions as coalition_service,
+        applications as application_service, coalitions as coalition_service,
         coalitions::MemberPartner,
         commitments as commitment_service, groups as group_service, lookup,
         reports as report_service,
@@ -155,3 +156,28 @@ page_loader!(/// One page of a commitment's reports the viewer may see, newest f
     ReportsPage => progress_reports::Model, |db, viewer, ids, args| report_service::pages_of_commitments(db, viewer, &ids, args));
 id_loader!(/// The partners a user works for.
     UserPartnerIds => Vec<i64>, |db, viewer, ids| crate::services::accounts::partner_ids_of_users(db, &ids));
+id_loader!(/// An application by id (unfiltered: callers check `policy::read_application`).
+    ApplicationKey => partnership_applications::Model, |db, viewer, ids| lookup::by_ids::<partnership_applications::Entity>(db, &ids, |r| r.id));
+id_loader!(/// The pathfinder countries of a coalition.
+    PathfindersOf => Vec<pathfinder_countries::Model>, |db, viewer, ids| application_service::pathfinders_of_coalitions(db, &ids));
+id_loader!(/// The coalitions a partner is a pathfinder country of.
+    PathfinderCoalitionsOf => Vec<coalitions::Model>, |db, viewer, ids| application_service::pathfinder_coalitions_of_partners(db, &ids));
+
+/// The user with this e-mail who works for this partner: a pathfinder
+/// country's focal point, once the nominee has accepted their invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FocalPointKey(pub i64, pub String);
+
+impl Loader<FocalPointKey> for DbLoader {
+    type Value = users::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[FocalPointKey]) -> LoadResult<FocalPointKey, users::Model> {
+        let pairs: Vec<(i64, String)> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
+        let found = crate::services::accounts::users_of_partners_by_email(&self.db, &pairs).await?;
+        Ok(found
+            .into_iter()
+            .map(|((partner_id, email), user)| (FocalPointKey(partner_id, email), user))
+            .collect())
+    }
+}

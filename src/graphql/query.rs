@@ -7,16 +7,17 @@ use super::{
     ids::{self, NodeKind},
     loaders::UserKey,
     types::{
-        resolve_node, ActionGroup, Coalition, Commitment, CommitmentStatus, Date, Node, Partner,
-        PartnerKind, User,
+        resolve_node, ActionGroup, ApplicationKind, ApplicationState, Coalition, Commitment,
+        CommitmentStatus, Date, Node, Partner, PartnerKind, PartnershipApplication, User,
     },
 };
 use crate::{
+    auth::policy,
     domain::{CountryCode, SearchTerm},
     pagination::PageArgs,
     services::{
-        coalitions as coalition_service, commitments as commitment_service,
-        groups as group_service, partners as partner_service,
+        applications as application_service, coalitions as coalition_service,
+        commitments as commitment_service, groups as group_service, partners as partner_service,
     },
 };
 
@@ -139,6 +140,28 @@ impl CommitmentFilter {
     }
 }
 
+/// Narrows the secretariat's queue of applications.
+#[derive(InputObject, Default)]
+pub struct PartnershipApplicationFilter {
+    pub coalition_id: Option<ID>,
+    pub state: Option<ApplicationState>,
+    pub kind: Option<ApplicationKind>,
+}
+
+impl PartnershipApplicationFilter {
+    fn parse(self) -> async_graphql::Result<application_service::ApplicationFilter> {
+        Ok(application_service::ApplicationFilter {
+            coalition_id: self
+                .coalition_id
+                .as_ref()
+                .map(|id| ids::expect("filter.coalitionId", id, NodeKind::Coalition))
+                .transpose()?,
+            state: self.state.map(Into::into),
+            kind: self.kind.map(Into::into),
+        })
+    }
+}
+
 #[Object]
 impl Query {
     /// Any object by its global id; null when there is none you may see.
@@ -255,5 +278,39 @@ impl Query {
             async move { commitment_service::count(&db, viewer.as_ref(), &filter).await }
         });
         Ok(connection(page, total, Commitment))
+    }
+
+    /// An application, for its applicant: by the access token it was given.
+    /// Null for a token that opens nothing (or no longer: a withdrawn one).
+    async fn partnership_application(
+        &self,
+        ctx: &Context<'_>,
+        access_token: String,
+    ) -> async_graphql::Result<Option<PartnershipApplication>> {
+        let found = application_service::by_access_token(&ctx.app()?.db, &access_token).await?;
+        Ok(found.map(PartnershipApplication::new))
+    }
+
+    /// The secretariat's queue of applications, oldest submitted first.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn partnership_applications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<PartnershipApplicationFilter>,
+    ) -> async_graphql::Result<CountedConnection<PartnershipApplication>> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        policy::review_applications(actor)?;
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let db = ctx.app()?.db.clone();
+        let page = application_service::page(&db, &filter, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            let filter = filter.clone();
+            async move { application_service::count(&db, &filter).await }
+        });
+        Ok(connection(page, total, PartnershipApplication::new))
     }
 }

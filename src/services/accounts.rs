@@ -301,6 +301,26 @@ pub async fn invite(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("partner"))?;
+    if works_for(db, partner_id, &email).await? {
+        return Err(AppError::conflict(
+            "email",
+            "already works for this partner",
+        ));
+    }
+    let txn = db.begin().await?;
+    let invitation_token =
+        write_invitation(&txn, state, actor.user_id, &email, &partner, role, locale).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(invitation_token)
+}
+
+/// Whether the account with `email` already works for the partner.
+pub(crate) async fn works_for(
+    db: &impl ConnectionTrait,
+    partner_id: i64,
+    email: &Email,
+) -> AppResult<bool> {
     let mut sql = SqlBuilder::new(db.get_database_backend());
     sql.push(
         "SELECT pu.id FROM partner_users pu JOIN users u ON u.id = pu.user_id \
@@ -309,37 +329,61 @@ pub async fn invite(
     .bind(partner_id)
     .push(" AND u.email = ")
     .bind(email.as_str());
-    if db.query_one_raw(sql.build()).await?.is_some() {
-        return Err(AppError::conflict(
-            "email",
-            "already works for this partner",
-        ));
-    }
+    Ok(db.query_one_raw(sql.build()).await?.is_some())
+}
+
+/// Writes an invitation to `partner` with `role` and its e-mail, in the
+/// caller's transaction; returns the token. The caller wakes the mailer once
+/// it commits.
+pub(crate) async fn write_invitation(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    invited_by: i64,
+    email: &Email,
+    partner: &partners::Model,
+    role: PartnerRole,
+    locale: Locale,
+) -> AppResult<String> {
+    let invitation_token = insert_invitation(txn, invited_by, email, partner.id, role).await?;
+    let link = invitation_link(state, &invitation_token);
+    let mail = templates::invitation(locale, email.as_str(), &partner.name, role, &link);
+    mail::enqueue(txn, mail, None).await?;
+    Ok(invitation_token)
+}
+
+/// Writes an invitation in the caller's transaction and returns its token; the
+/// caller e-mails it (`write_invitation` does both).
+pub(crate) async fn insert_invitation(
+    txn: &sea_orm::DatabaseTransaction,
+    invited_by: i64,
+    email: &Email,
+    partner_id: i64,
+    role: PartnerRole,
+) -> AppResult<String> {
     let (invitation_token, token_hash) = token::generate("inv");
     let now = Utc::now();
-    let txn = db.begin().await?;
     invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
         partner_id: Set(partner_id),
         role: Set(role.as_str().to_owned()),
         token_hash: Set(token_hash),
-        invited_by: Set(actor.user_id),
+        invited_by: Set(invited_by),
         created_at: Set(now),
         expires_at: Set(now + ChronoDuration::days(INVITATION_TTL_DAYS)),
         accepted_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let link = format!(
+    Ok(invitation_token)
+}
+
+/// Where the web client accepts an invitation.
+pub fn invitation_link(state: &AppState, invitation_token: &str) -> String {
+    format!(
         "{}/invitations/accept?token={invitation_token}",
         state.config.public_url.trim_end_matches('/')
-    );
-    let mail = templates::invitation(locale, email.as_str(), &partner.name, role, &link);
-    mail::enqueue(&txn, mail, None).await?;
-    txn.commit().await?;
-    state.mailer.wake();
-    Ok(invitation_token)
+    )
 }
 
 /// An invitation that can still be accepted, by its token.
@@ -604,4 +648,34 @@ pub async fn partner_ids_of_users(
             .push(membership.partner_id);
     }
     Ok(grouped)
+}
+
+/// The users with these e-mails who work for these partners, by (partner, e-mail).
+pub async fn users_of_partners_by_email(
+    db: &DatabaseConnection,
+    pairs: &[(i64, String)],
+) -> AppResult<std::collections::HashMap<(i64, String), users::Model>> {
+    let mut found = std::collections::HashMap::new();
+    if pairs.is_empty() {
+        return Ok(found);
+    }
+    let partner_ids: Vec<i64> = pairs.iter().map(|(p, _)| *p).collect();
+    let emails: Vec<String> = pairs.iter().map(|(_, e)| e.clone()).collect();
+    let mut sql = SqlBuilder::new(db.get_database_backend());
+    sql.push(
+        "SELECT u.*, pu.partner_id AS of_partner_id FROM users u \
+         JOIN partner_users pu ON pu.user_id = u.id WHERE u.email IN ",
+    )
+    .bind_list(&emails)
+    .push(" AND pu.partner_id IN ")
+    .bind_list(&partner_ids);
+    for row in db.query_all_raw(sql.build()).await? {
+        let partner_id: i64 = row.try_get("", "of_partner_id")?;
+        let user = users::Model::from_query_result(&row, "")?;
+        let key = (partner_id, user.email.clone());
+        if pairs.contains(&key) {
+            found.insert(key, user);
+        }
+    }
+    Ok(found)
 }

@@ -3,6 +3,7 @@
 //! A write returns what it changed with the events it recorded in the same
 //! transaction, for the caller to publish once committed.
 pub mod accounts;
+pub mod applications;
 pub mod coalitions;
 pub mod commitments;
 pub mod groups;

@@ -33,6 +33,15 @@ pub mod reasons {
     pub const WORK_PLAN_ADOPTED: &str = "work_plan_adopted";
     /// A partner joined your group.
     pub const MEMBER_JOINED: &str = "member_joined";
+    /// An application to a coalition was submitted (the secretariat).
+    pub const APPLICATION_SUBMITTED: &str = "application_submitted";
+    /// An applicant changed its application (the secretariat).
+    pub const APPLICATION_UPDATED: &str = "application_updated";
+    /// An applicant withdrew its application (the secretariat).
+    pub const APPLICATION_WITHDRAWN: &str = "application_withdrawn";
+    /// The secretariat decided something about an application (the
+    /// secretariat, and the partner user who applied).
+    pub const APPLICATION_REVIEWED: &str = "application_reviewed";
 }
 
 /// What happened, to tell each recipient about.

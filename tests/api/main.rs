@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod applications;
 mod cli;
 mod cluster;
 mod coalitions;

@@ -39,6 +39,13 @@ const MULTI_BATCH_FIELDS: &[(&str, &str, u64)] = &[
     ("User", "platformRole", 1),
 ];
 
+/// Objects that come with their parent's row: no statement of their own.
+const EMBEDDED_FIELDS: &[(&str, &str)] = &[
+    ("PartnershipApplication", "organisation"),
+    ("PartnershipApplication", "contact"),
+    ("PartnershipApplication", "focalPointNominee"),
+];
+
 /// How a field's results multiply what is selected under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Multiplicity {
@@ -189,6 +196,9 @@ fn statements_of(owner: &str, field: &str, leaf: bool) -> Statements {
         .find(|(o, f, _)| *o == owner && *f == field)
     {
         return Statements::Batched(*count);
+    }
+    if EMBEDDED_FIELDS.contains(&(owner, field)) {
+        return Statements::None;
     }
     let connection = owner.ends_with("Connection");
     let edge = owner.ends_with("Edge");

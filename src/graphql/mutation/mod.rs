@@ -1,6 +1,7 @@
 //! The root Mutation: one module per area, merged. Every mutation takes one
 //! `input` and returns a payload object.
 mod accounts;
+mod applications;
 mod coalitions;
 mod commitments;
 mod groups;
@@ -17,4 +18,5 @@ pub struct Mutation(
     groups::GroupMutations,
     work_plans::WorkPlanMutations,
     commitments::CommitmentMutations,
+    applications::ApplicationMutations,
 );

@@ -2,7 +2,7 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::coalitions;
 
-use super::{ActionGroup, Partner, ProgressSummary, ThematicArea};
+use super::{ActionGroup, Partner, PathfinderCountry, ProgressSummary, ThematicArea};
 use crate::{
     graphql::{
         connection::{connection, loaded_page, page_complexity, CountedConnection},
@@ -10,7 +10,7 @@ use crate::{
         ids::{encode, NodeKind},
         loaders::{
             CoalitionGroupCount, CoalitionGroupsPage, CoalitionPartnerCount, CoalitionPartnersPage,
-            CoalitionProgress, ThematicAreasOf,
+            CoalitionProgress, PathfindersOf, ThematicAreasOf,
         },
     },
     pagination::PageArgs,
@@ -45,6 +45,19 @@ impl Coalition {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// The governments recorded as pathfinder countries (Alliance 8.7), by country code.
+    async fn pathfinder_countries(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PathfinderCountry>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(PathfindersOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(PathfinderCountry).collect())
     }
 
     /// Current (pending or active) partners, in order of admission.

@@ -140,3 +140,37 @@ pub enum ReviewDecision {
     Approve,
     Return,
 }
+
+/// What an application asks for.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ApplicationKind")]
+pub enum ApplicationKind {
+    /// To become a partner of the coalition.
+    Partner,
+    /// For a government: to be a pathfinder country (Alliance 8.7).
+    PathfinderCountry,
+}
+
+/// Where an application stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ApplicationState")]
+pub enum ApplicationState {
+    Submitted,
+    UnderReview,
+    MoreInfoRequested,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+/// What the secretariat decides about an application.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ApplicationDecision")]
+pub enum ApplicationDecision {
+    StartReview,
+    /// Ask the applicant for more information (a reason is required).
+    RequestInfo,
+    Approve,
+    /// A reason is required.
+    Reject,
+}

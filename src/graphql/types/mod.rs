@@ -1,6 +1,7 @@
 //! GraphQL object types, one file each. They wrap entity rows; the API's shape
 //! is decided here, not by the tables.
 mod action_group;
+mod application;
 mod coalition;
 mod commitment;
 mod date;
@@ -17,13 +18,14 @@ mod user;
 mod work_plan;
 
 pub use action_group::{ActionGroup, ActionGroupMember};
+pub use application::{PartnershipApplication, PathfinderCountry};
 pub use coalition::Coalition;
 pub use commitment::Commitment;
 pub use date::Date;
 pub use enums::{
-    ActionGroupStatus, CommitmentStatus, GroupRole, Locale, MembershipStatus, PartnerKind,
-    PartnerRole, PlatformRole, ReviewDecision, ReviewState, Visibility, WorkPlanItemStatus,
-    WorkPlanLevel, WorkPlanStatus,
+    ActionGroupStatus, ApplicationDecision, ApplicationKind, ApplicationState, CommitmentStatus,
+    GroupRole, Locale, MembershipStatus, PartnerKind, PartnerRole, PlatformRole, ReviewDecision,
+    ReviewState, Visibility, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
 };
 pub use event::Event;
 pub use membership::CoalitionMembership;

@@ -2,7 +2,7 @@ use async_graphql::{Context, Interface, ID};
 
 use super::{
     ActionGroup, Coalition, CoalitionMembership, Commitment, Event, Notification, Partner,
-    ProgressReport, ThematicArea, User, WorkPlan, WorkPlanItem,
+    PartnershipApplication, ProgressReport, ThematicArea, User, WorkPlan, WorkPlanItem,
 };
 use crate::{
     auth::policy,
@@ -12,8 +12,9 @@ use crate::{
         context::ContextExt,
         ids::{decode, NodeKind},
         loaders::{
-            ActionGroupKey, CoalitionKey, CommitmentKey, PartnerKey, ProgressReportKey,
-            ThematicAreaKey, UserKey, UserPartnerIds, WorkPlanItemKey, WorkPlanKey,
+            ActionGroupKey, ApplicationKey, CoalitionKey, CommitmentKey, PartnerKey,
+            ProgressReportKey, ThematicAreaKey, UserKey, UserPartnerIds, WorkPlanItemKey,
+            WorkPlanKey,
         },
     },
 };
@@ -34,6 +35,7 @@ pub enum Node {
     ProgressReport(ProgressReport),
     Event(Event),
     Notification(Notification),
+    PartnershipApplication(PartnershipApplication),
 }
 
 /// The node behind a global id, or None when there is none the caller may see.
@@ -128,10 +130,19 @@ pub async fn resolve(
                     .await?
                     .is_some_and(|c| policy::read_commitment(viewer, &c)),
                 Some(Stream::User(user_id)) => viewer.is_some_and(|v| v.user_id == user_id),
+                Some(Stream::Application(application_id)) => loaders
+                    .load_one(ApplicationKey(application_id))
+                    .await?
+                    .is_some_and(|a| policy::read_application(viewer, &a)),
                 None => false,
             };
             visible.then_some(Node::Event(Event(event)))
         }
+        NodeKind::PartnershipApplication => loaders
+            .load_one(ApplicationKey(row_id))
+            .await?
+            .filter(|a| policy::read_application(viewer, a))
+            .map(|a| Node::PartnershipApplication(PartnershipApplication::new(a))),
         NodeKind::Notification => {
             let Some(viewer) = viewer else {
                 return Ok(None);

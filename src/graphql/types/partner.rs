@@ -2,13 +2,16 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::partners;
 
-use super::{enums::stored, CoalitionMembership, Commitment, PartnerKind};
+use super::{enums::stored, Coalition, CoalitionMembership, Commitment, PartnerKind};
 use crate::{
     graphql::{
         connection::{connection, loaded_page, page_complexity, CountedConnection},
         context::ContextExt,
         ids::{encode, NodeKind},
-        loaders::{MembershipsOfPartner, PartnerCommitmentCount, PartnerCommitmentsPage},
+        loaders::{
+            MembershipsOfPartner, PartnerCommitmentCount, PartnerCommitmentsPage,
+            PathfinderCoalitionsOf,
+        },
     },
     pagination::PageArgs,
 };
@@ -76,6 +79,16 @@ impl Partner {
             .await?
             .unwrap_or_default();
         Ok(memberships.into_iter().map(CoalitionMembership).collect())
+    }
+
+    /// The coalitions this partner (a government) is a pathfinder country of.
+    async fn pathfinder_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Coalition>> {
+        let coalitions = ctx
+            .loaders()?
+            .load_one(PathfinderCoalitionsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(coalitions.into_iter().map(Coalition).collect())
     }
 
     /// The partner's commitments that you may see, oldest first.
