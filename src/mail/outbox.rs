@@ -14,6 +14,10 @@ use crate::{error::AppResult, sql::SqlBuilder};
 /// them leaves them to another after this.
 pub const CLAIM: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// Attempts after which a message is left unsent (with its last error): with
+/// the backoff, about a day of retries.
+pub const MAX_ATTEMPTS: i32 = 30;
+
 /// Writes `mail` to the outbox in `txn`: it is sent once the change commits.
 pub async fn enqueue(
     txn: &impl ConnectionTrait,
@@ -53,8 +57,10 @@ pub async fn claim(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<mail_
         .bind(until)
         .push(
             " WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL \
-             AND next_attempt_at <= ",
+             AND attempts < ",
         )
+        .bind(MAX_ATTEMPTS)
+        .push(" AND next_attempt_at <= ")
         .bind(now)
         .push(" AND (claimed_until IS NULL OR claimed_until < ")
         .bind(now)

@@ -139,8 +139,11 @@ async fn invitations_reach_a_real_smtp_server_and_wait_in_the_outbox_while_it_is
     }
     smtp.restart();
     let received = smtp.wait_for(2, Duration::from_secs(30)).await;
-    assert_eq!(received[1].to, "maria@oim.example");
-    assert_eq!(received[1].content_language, "en");
+    let maria = received
+        .iter()
+        .find(|m| m.to == "maria@oim.example")
+        .expect("the message that waited");
+    assert_eq!(maria.content_language, "en");
 }
 
 #[tokio::test]
@@ -239,4 +242,76 @@ async fn outbox_throughput_to_a_local_smtp_server() {
          (one node, aiosmtpd on localhost)",
         MESSAGES as f64 / seconds
     );
+}
+
+#[tokio::test]
+async fn an_applicant_is_told_by_real_e_mail_at_each_step_in_its_language() {
+    use crate::applications::{partner_application, REVIEW, SUBMIT};
+    let Some(smtp) = SmtpProcess::start() else {
+        return;
+    };
+    let app = spawn_app_with(smtp_app(&smtp)).await;
+    let coalition = app.create_coalition("Alianza 8.7", "alliance-8-7").await;
+    let submitted = app
+        .ok(
+            None,
+            SUBMIT,
+            partner_application(&coalition, "Fundación Trabajo Digno", "ES"),
+        )
+        .await;
+    let token = submitted["submitPartnershipApplication"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = submitted["submitPartnershipApplication"]["application"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let decide = |decision: &'static str, reason: Option<&'static str>| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.ok(
+                Some(&app.admin_token),
+                REVIEW,
+                json!({ "input": { "applicationId": id, "decision": decision, "reason": reason } }),
+            )
+            .await
+        }
+    };
+    decide("START_REVIEW", None).await;
+    decide("REQUEST_INFO", Some("Indique sus compromisos para 2026.")).await;
+    decide("REJECT", Some("Fuera del ámbito de la Alianza.")).await;
+
+    let received = smtp.wait_for(4, Duration::from_secs(20)).await;
+    for message in &received {
+        assert_eq!(message.to, "amina.diallo@ituc.example");
+        assert_eq!(message.content_language, "es");
+        assert!(message
+            .html
+            .contains("<a href=\"https://coalition.example/applications"));
+    }
+    // Messages go out concurrently: found by what they say, not by order.
+    let about = |subject: &str| {
+        received
+            .iter()
+            .find(|m| m.subject.contains(subject))
+            .unwrap_or_else(|| panic!("no e-mail about {subject:?}: {received:#?}"))
+    };
+    let first = about("recibimos la candidatura de Fundación Trabajo Digno");
+    assert!(first.text.contains(&format!(
+        "https://coalition.example/applications/follow?token={token}"
+    )));
+    // Only the first message carries the token.
+    assert_eq!(
+        received.iter().filter(|m| m.text.contains(&token)).count(),
+        1
+    );
+    about("está en examen");
+    assert!(about("se necesita más información")
+        .text
+        .contains("Motivo: Indique sus compromisos para 2026."));
+    assert!(about("decisión sobre la candidatura")
+        .text
+        .contains("Motivo: Fuera del ámbito de la Alianza."));
 }
