@@ -1,6 +1,7 @@
 //! `seed-demo`: loads the coalitions and partners of the source documents and
 //! creates demo logins with random passwords (printed once). Running it again
 //! adds only what is missing.
+mod applications;
 pub mod data;
 
 use std::{collections::HashMap, fmt};
@@ -104,6 +105,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> AppResult<DemoReport> {
     let partner_ids = seed_partners(db, &mut report).await?;
     seed_coalitions(db, &partner_ids, &mut report).await?;
     seed_users(db, &partner_ids, &mut report).await?;
+    applications::seed(db, &partner_ids).await?;
     Ok(report)
 }
 

@@ -708,8 +708,13 @@ pub async fn review(
     let coalition = super::coalitions::find(&state.db, application.coalition_id).await?;
     let now = Utc::now();
     let mut set = Vec::new();
-    if let Some(reason) = &reason {
-        set.push((C::DecisionReason, Expr::value(reason.as_str())));
+    // A decision's reason replaces the last one (a request for more information
+    // answered and then approved has none).
+    if decision != ApplicationDecision::StartReview {
+        set.push((
+            C::DecisionReason,
+            Expr::value(reason.as_ref().map(|r| r.as_str().to_owned())),
+        ));
     }
     if matches!(
         next,
