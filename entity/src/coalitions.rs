@@ -13,6 +13,7 @@ pub struct Model {
     pub slug: String,
     pub description: Option<String>,
     pub sdg_targets: String,
+    pub original_locale: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -12,6 +12,7 @@ pub struct Model {
     pub coalition_id: i64,
     pub name: String,
     pub description: Option<String>,
+    pub original_locale: String,
     pub created_at: DateTimeUtc,
 }
 

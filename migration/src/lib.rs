@@ -11,6 +11,8 @@ mod m20261123_000005_create_data_revisions;
 mod m20261202_000006_publish_reviewed_progress;
 mod m20261202_000007_create_mail_outbox;
 mod m20261202_000008_create_partnership_applications;
+mod m20261202_000009_create_translations;
+mod m20261202_000010_create_resources;
 mod support;
 
 pub struct Migrator;
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_publish_reviewed_progress::Migration),
             Box::new(m20261202_000007_create_mail_outbox::Migration),
             Box::new(m20261202_000008_create_partnership_applications::Migration),
+            Box::new(m20261202_000009_create_translations::Migration),
+            Box::new(m20261202_000010_create_resources::Migration),
         ]
     }
 }

@@ -80,6 +80,7 @@ pub async fn build(db: &DatabaseConnection, size: Size) -> anyhow::Result<i64> {
         slug: Set("alliance-8-7".into()),
         description: Set(None),
         sdg_targets: Set("[\"8.7\"]".into()),
+        original_locale: Set("EN".into()),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -8,6 +8,7 @@ mod group;
 mod identity;
 mod locale;
 mod partner;
+mod resource;
 mod roles;
 mod text;
 
@@ -27,6 +28,10 @@ pub use identity::{DisplayName, Email, Password};
 pub use locale::Locale;
 pub use partner::{
     partner_search_text, Acronym, CountryCode, PartnerKind, PartnerName, Region, Website,
+};
+pub use resource::{
+    fold, GeoCoverage, ResourceBody, ResourceDecision, ResourceKind, ResourceState,
+    ResourceSummary, ResourceTitle, Tag, MAX_LIST,
 };
 pub use roles::{PartnerRole, PlatformRole};
 pub use text::{Description, SearchTerm};

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::{
     action_group_members, action_groups, coalition_partners, coalitions, commitments, events,
-    partners, partnership_applications, pathfinder_countries, progress_reports, thematic_areas,
-    users, work_plan_items, work_plans,
+    partners, partnership_applications, pathfinder_countries, progress_reports, text_translations,
+    thematic_areas, users, work_plan_items, work_plans,
 };
 use sea_orm::DatabaseConnection;
 
@@ -181,3 +181,7 @@ impl Loader<FocalPointKey> for DbLoader {
             .collect())
     }
 }
+id_loader!(/// The translations of a coalition's name and description.
+    CoalitionTranslations => Vec<text_translations::Model>, |db, viewer, ids| crate::services::translations::of(db, crate::services::translations::Translated::Coalition, &ids));
+id_loader!(/// The translations of a thematic area's name and description.
+    ThematicAreaTranslations => Vec<text_translations::Model>, |db, viewer, ids| crate::services::translations::of(db, crate::services::translations::Translated::ThematicArea, &ids));

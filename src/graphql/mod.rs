@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod limits;
 pub mod live;
 pub mod loaders;
+pub mod locale;
 pub mod mutation;
 pub mod query;
 pub mod subscription;

@@ -33,6 +33,7 @@ use crate::{
         context::{ClientAddr, Viewer},
         limits,
         loaders::DbLoader,
+        locale::RequestLocale,
     },
     services::accounts,
 };
@@ -81,6 +82,13 @@ pub async fn execute(
         request.operation_name.as_deref(),
         &request.variables,
     );
+    // Translatable fields answer in the request's language (see graphql::locale).
+    let locale = RequestLocale::from_header(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    request = request.data(locale);
     let (kind, costly) = match admitted {
         Ok(admitted) => {
             request.set_parsed_query(admitted.document);
@@ -115,6 +123,7 @@ pub async fn execute(
     let key = CacheKey::new(
         viewer.as_ref().map(|actor| actor.user_id),
         Utc::now().date_naive(),
+        locale.0,
         body.clone(),
     );
     let lookup = cache

@@ -8,7 +8,8 @@
 //!
 //! What else an answer depends on is in the key: the viewer (by user id; roles
 //! and memberships are data, covered by the revision), today's date (overdue
-//! commitments), and the request as sent (document, variables, operation name).
+//! commitments), the language `Accept-Language` picks (translated text), and
+//! the request as sent (document, variables, operation name).
 //! Only answers without errors are kept.
 //!
 //! Identical requests that arrive together while their answer is being
@@ -37,14 +38,21 @@ pub struct CacheKey {
     /// The signed-in user, or None for anonymous requests.
     viewer: Option<i64>,
     day: NaiveDate,
+    locale: Option<crate::domain::Locale>,
     request: Bytes,
 }
 
 impl CacheKey {
-    pub fn new(viewer: Option<i64>, day: NaiveDate, request: Bytes) -> Self {
+    pub fn new(
+        viewer: Option<i64>,
+        day: NaiveDate,
+        locale: Option<crate::domain::Locale>,
+        request: Bytes,
+    ) -> Self {
         Self {
             viewer,
             day,
+            locale,
             request,
         }
     }
@@ -255,6 +263,7 @@ mod tests {
         CacheKey::new(
             viewer,
             NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            None,
             Bytes::from_static(request.as_bytes()),
         )
     }
@@ -279,9 +288,17 @@ mod tests {
         let tomorrow = CacheKey::new(
             Some(1),
             NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            None,
             Bytes::from_static(b"{a}"),
         );
         assert!(cache.get(&tomorrow, 7).is_none());
+        let in_french = CacheKey::new(
+            Some(1),
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            Some(crate::domain::Locale::Fr),
+            Bytes::from_static(b"{a}"),
+        );
+        assert!(cache.get(&in_french, 7).is_none());
     }
 
     /// A computation that counts its runs and takes a while.

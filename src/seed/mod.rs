@@ -3,6 +3,7 @@
 //! adds only what is missing.
 mod applications;
 pub mod data;
+mod translations;
 
 use std::{collections::HashMap, fmt};
 
@@ -106,6 +107,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> AppResult<DemoReport> {
     seed_coalitions(db, &partner_ids, &mut report).await?;
     seed_users(db, &partner_ids, &mut report).await?;
     applications::seed(db, &partner_ids).await?;
+    translations::seed(db).await?;
     Ok(report)
 }
 

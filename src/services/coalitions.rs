@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::{CoalitionName, Description, MembershipStatus, SdgTarget, Slug},
+    domain::{CoalitionName, Description, Locale, MembershipStatus, SdgTarget, Slug},
     error::{AppError, AppResult},
     pagination::{Cursor, Page, PageArgs},
     services::partners as partner_service,
@@ -31,6 +31,8 @@ pub async fn create(db: &DatabaseConnection, new: NewCoalition) -> AppResult<coa
         slug: Set(new.slug.as_str().to_owned()),
         description: Set(new.description.map(Description::into_inner)),
         sdg_targets: Set(serde_json::to_string(&targets).map_err(anyhow::Error::from)?),
+        // Written in English; other languages are translations.
+        original_locale: Set(Locale::En.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -131,6 +133,7 @@ pub async fn create_thematic_area(
         coalition_id: Set(coalition_id),
         name: Set(name.into_inner()),
         description: Set(description.map(Description::into_inner)),
+        original_locale: Set(Locale::En.as_str().to_owned()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

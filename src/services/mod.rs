@@ -12,6 +12,8 @@ pub mod notifications;
 pub mod partners;
 pub mod reports;
 pub mod rollup;
+pub mod search;
+pub mod translations;
 pub mod work_plans;
 
 use entity::events;

@@ -26,6 +26,7 @@ mod query_cache;
 mod redis_process;
 mod schema;
 mod smtp_process;
+mod translations;
 mod transport;
 mod trust;
 mod work_plans;

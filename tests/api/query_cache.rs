@@ -206,6 +206,14 @@ const UNWATCHED: &[&str] = &[
     "data_revisions",
     "seaql_migrations",
     "mail_outbox",
+    // Search documents: written with their resource, in its transaction (on
+    // SQLite an FTS5 table and its shadow tables).
+    "resource_search",
+    "resource_search_data",
+    "resource_search_idx",
+    "resource_search_content",
+    "resource_search_docsize",
+    "resource_search_config",
 ];
 
 #[tokio::test]

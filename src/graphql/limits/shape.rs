@@ -37,6 +37,11 @@ const MULTI_BATCH_FIELDS: &[(&str, &str, u64)] = &[
     ("Commitment", "workPlanItem", 2),
     ("User", "email", 1),
     ("User", "platformRole", 1),
+    // Translated text loads the translations (when asked in another language).
+    ("Coalition", "name", 1),
+    ("Coalition", "description", 1),
+    ("ThematicArea", "name", 1),
+    ("ThematicArea", "description", 1),
 ];
 
 /// Objects that come with their parent's row: no statement of their own.

@@ -3,16 +3,49 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use crate::{
     auth::policy,
     domain::{self, CoalitionName, Description, SdgTarget, Slug},
+    error::AppError,
     graphql::{
         context::ContextExt,
         ids::{self, NodeKind},
-        types::{Coalition, CoalitionMembership, MembershipStatus, ThematicArea},
+        loaders::{CoalitionKey, ThematicAreaKey},
+        types::{Coalition, CoalitionMembership, Locale, MembershipStatus, ThematicArea},
     },
-    services::coalitions::{self as coalition_service, NewCoalition},
+    services::{
+        coalitions::{self as coalition_service, NewCoalition},
+        translations::{self, Translated},
+    },
 };
 
 #[derive(Default)]
 pub struct CoalitionMutations;
+
+/// A coalition's name and description in another language.
+#[derive(InputObject)]
+pub struct SetCoalitionTranslationInput {
+    pub coalition_id: ID,
+    pub locale: Locale,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetCoalitionTranslationPayload {
+    pub coalition: Coalition,
+}
+
+/// A thematic area's name and description in another language.
+#[derive(InputObject)]
+pub struct SetThematicAreaTranslationInput {
+    pub thematic_area_id: ID,
+    pub locale: Locale,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetThematicAreaTranslationPayload {
+    pub thematic_area: ThematicArea,
+}
 
 #[derive(InputObject)]
 pub struct CreateCoalitionInput {
@@ -169,6 +202,77 @@ impl CoalitionMutations {
         )
         .await?;
         Ok(CreateThematicAreaPayload {
+            thematic_area: ThematicArea(area),
+        })
+    }
+
+    /// Sets a coalition's name and description in a language other than its
+    /// original (replacing an earlier translation). Secretariat only.
+    async fn set_coalition_translation(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCoalitionTranslationInput,
+    ) -> async_graphql::Result<SetCoalitionTranslationPayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        let coalition_id = ids::expect("coalitionId", &input.coalition_id, NodeKind::Coalition)?;
+        let app = ctx.app()?;
+        let coalition = coalition_service::find(&app.db, coalition_id).await?;
+        policy::manage_coalition(actor)?;
+        translations::set(
+            &app.db,
+            Translated::Coalition,
+            coalition.id,
+            coalition.original_locale.parse().unwrap_or_default(),
+            input.locale.into(),
+            CoalitionName::parse("name", &input.name)?,
+            input
+                .description
+                .as_deref()
+                .map(|d| Description::parse("description", d))
+                .transpose()?,
+        )
+        .await?;
+        // The request's loaders may hold the translations as they were.
+        ctx.loaders()?.clear::<CoalitionKey>();
+        Ok(SetCoalitionTranslationPayload {
+            coalition: Coalition(coalition),
+        })
+    }
+
+    /// Sets a thematic area's name and description in a language other than
+    /// its original. Secretariat only.
+    async fn set_thematic_area_translation(
+        &self,
+        ctx: &Context<'_>,
+        input: SetThematicAreaTranslationInput,
+    ) -> async_graphql::Result<SetThematicAreaTranslationPayload> {
+        let actor = policy::authenticated(ctx.viewer())?;
+        let area_id = ids::expect(
+            "thematicAreaId",
+            &input.thematic_area_id,
+            NodeKind::ThematicArea,
+        )?;
+        let area = ctx
+            .loaders()?
+            .load_one(ThematicAreaKey(area_id))
+            .await?
+            .ok_or(AppError::NotFound("thematic area"))?;
+        policy::manage_coalition(actor)?;
+        translations::set(
+            &ctx.app()?.db,
+            Translated::ThematicArea,
+            area.id,
+            area.original_locale.parse().unwrap_or_default(),
+            input.locale.into(),
+            CoalitionName::parse("name", &input.name)?,
+            input
+                .description
+                .as_deref()
+                .map(|d| Description::parse("description", d))
+                .transpose()?,
+        )
+        .await?;
+        Ok(SetThematicAreaTranslationPayload {
             thematic_area: ThematicArea(area),
         })
     }

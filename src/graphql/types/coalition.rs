@@ -2,7 +2,7 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::coalitions;
 
-use super::{ActionGroup, Partner, PathfinderCountry, ProgressSummary, ThematicArea};
+use super::{ActionGroup, Locale, Partner, PathfinderCountry, ProgressSummary, ThematicArea};
 use crate::{
     graphql::{
         connection::{connection, loaded_page, page_complexity, CountedConnection},
@@ -10,8 +10,9 @@ use crate::{
         ids::{encode, NodeKind},
         loaders::{
             CoalitionGroupCount, CoalitionGroupsPage, CoalitionPartnerCount, CoalitionPartnersPage,
-            CoalitionProgress, PathfindersOf, ThematicAreasOf,
+            CoalitionProgress, CoalitionTranslations, PathfindersOf, ThematicAreasOf,
         },
+        locale::{self, TextTranslation},
     },
     pagination::PageArgs,
     services::coalitions as coalition_service,
@@ -20,22 +21,80 @@ use crate::{
 /// An alliance of partners, e.g. the Global Coalition for Social Justice.
 pub struct Coalition(pub coalitions::Model);
 
+impl Coalition {
+    /// The translation a field asked in `locale` answers with, if any.
+    async fn translation(
+        &self,
+        ctx: &Context<'_>,
+        locale: Option<Locale>,
+    ) -> async_graphql::Result<Option<TextTranslation>> {
+        let Some(wanted) = locale::wanted(ctx, locale) else {
+            return Ok(None);
+        };
+        if self.0.original_locale == wanted.as_str() {
+            return Ok(None);
+        }
+        let rows = ctx
+            .loaders()?
+            .load_one(CoalitionTranslations(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(locale::pick(Some(wanted), &self.0.original_locale, &rows)
+            .and_then(TextTranslation::from_row))
+    }
+}
+
 #[Object]
 impl Coalition {
     pub async fn id(&self) -> ID {
         encode(NodeKind::Coalition, self.0.id)
     }
 
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
     async fn slug(&self) -> &str {
         &self.0.slug
     }
 
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+    /// In `locale`, else in the request's `Accept-Language`, else in the original.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        locale: Option<Locale>,
+    ) -> async_graphql::Result<String> {
+        Ok(match self.translation(ctx, locale).await? {
+            Some(t) => t.name,
+            None => self.0.name.clone(),
+        })
+    }
+
+    /// In `locale`, else in the request's `Accept-Language`, else in the original.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        locale: Option<Locale>,
+    ) -> async_graphql::Result<Option<String>> {
+        Ok(match self.translation(ctx, locale).await? {
+            Some(t) => t.description,
+            None => self.0.description.clone(),
+        })
+    }
+
+    /// The language of the name and description as written.
+    async fn original_locale(&self) -> Locale {
+        self.0
+            .original_locale
+            .parse::<crate::domain::Locale>()
+            .unwrap_or_default()
+            .into()
+    }
+
+    /// Its translations (the original is not among them).
+    async fn translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TextTranslation>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(CoalitionTranslations(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.iter().filter_map(TextTranslation::from_row).collect())
     }
 
     /// Sustainable Development Goal targets the coalition works towards, e.g. "8.7".

@@ -1,0 +1,424 @@
+//! Full-text search of resources, one document per resource and language.
+//!
+//! - PostgreSQL: a `tsvector` per document, built with the language's
+//!   text-search configuration (english, french, spanish) over `unaccent`ed
+//!   text and weighted title A, summary B, body C; queries through
+//!   `websearch_to_tsquery` (quotes and minus signs work), ranked by
+//!   `ts_rank_cd`, highlighted by `ts_headline`.
+//! - SQLite: an FTS5 table (Porter stemming over unicode61 without
+//!   diacritics), ranked by `bm25` with the same weights, highlighted by
+//!   `snippet`; the user's query is rewritten into FTS5 syntax with the same
+//!   quotes, minus signs and OR.
+//!
+//! Either way an exact title match (case and accents aside) ranks first, and
+//! the highlight is the stored text escaped, with `<mark>` around matches.
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
+
+use crate::{
+    domain::{fold, Locale},
+    error::AppResult,
+    sql::SqlBuilder,
+};
+
+/// Markers the engines put around matches, replaced by `<mark>` after escaping.
+const START: char = '\u{1}';
+const STOP: char = '\u{2}';
+/// Longest highlight, in characters, before escaping.
+pub const MAX_HIGHLIGHT_CHARS: usize = 300;
+/// Rank added to a resource whose title is the query (case and accents aside).
+const EXACT_TITLE_BONUS: f64 = 100.0;
+
+/// One language's text of a resource.
+pub struct Document<'a> {
+    pub locale: Locale,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub body: Option<&'a str>,
+}
+
+fn config(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => "english",
+        Locale::Fr => "french",
+        Locale::Es => "spanish",
+    }
+}
+
+fn locale_index(locale: Locale) -> i64 {
+    match locale {
+        Locale::En => 0,
+        Locale::Fr => 1,
+        Locale::Es => 2,
+    }
+}
+
+/// Replaces the search documents of a resource, in its write's transaction.
+pub async fn reindex(
+    txn: &DatabaseTransaction,
+    resource_id: i64,
+    documents: &[Document<'_>],
+) -> AppResult<()> {
+    let backend = txn.get_database_backend();
+    let mut delete = SqlBuilder::new(backend);
+    match backend {
+        DbBackend::Postgres => {
+            delete
+                .push("DELETE FROM resource_search WHERE resource_id = ")
+                .bind(resource_id);
+        }
+        // FTS5 finds rows fast only by rowid: each document's is derived from its
+        // resource and language.
+        _ => {
+            let rowids: Vec<i64> = Locale::ALL
+                .iter()
+                .map(|l| resource_id * 4 + locale_index(*l))
+                .collect();
+            delete
+                .push("DELETE FROM resource_search WHERE rowid IN ")
+                .bind_list(&rowids);
+        }
+    }
+    txn.execute_raw(delete.build()).await?;
+    for document in documents {
+        let mut insert = SqlBuilder::new(backend);
+        let title_key = fold(document.title);
+        match backend {
+            DbBackend::Postgres => {
+                let config = config(document.locale);
+                insert
+                    .push(
+                        "INSERT INTO resource_search \
+                         (resource_id, locale, title_key, title, summary, body, document) VALUES (",
+                    )
+                    .bind(resource_id)
+                    .push(", ")
+                    .bind(document.locale.as_str())
+                    .push(", ")
+                    .bind(title_key)
+                    .push(", ")
+                    .bind(document.title)
+                    .push(", ")
+                    .bind(document.summary.map(str::to_owned))
+                    .push(", ")
+                    .bind(document.body.map(str::to_owned))
+                    .push(&format!(", setweight(to_tsvector('{config}', unaccent("))
+                    .bind(document.title)
+                    .push(&format!(
+                        ")), 'A') || setweight(to_tsvector('{config}', unaccent(coalesce("
+                    ))
+                    .bind(document.summary.map(str::to_owned))
+                    .push(&format!(
+                        ", ''))), 'B') || setweight(to_tsvector('{config}', unaccent(coalesce("
+                    ))
+                    .bind(document.body.map(str::to_owned))
+                    .push(", ''))), 'C'))");
+            }
+            _ => {
+                insert
+                    .push(
+                        "INSERT INTO resource_search \
+                         (rowid, title, summary, body, resource_id, locale, title_key) VALUES (",
+                    )
+                    .bind(resource_id * 4 + locale_index(document.locale))
+                    .push(", ")
+                    .bind(document.title)
+                    .push(", ")
+                    .bind(document.summary.map(str::to_owned))
+                    .push(", ")
+                    .bind(document.body.map(str::to_owned))
+                    .push(", ")
+                    .bind(resource_id)
+                    .push(", ")
+                    .bind(document.locale.as_str())
+                    .push(", ")
+                    .bind(title_key)
+                    .push(")");
+            }
+        }
+        txn.execute_raw(insert.build()).await?;
+    }
+    Ok(())
+}
+
+/// A search as the query's SQL needs it.
+pub struct Search {
+    /// What the user typed (bounded by the caller).
+    pub text: String,
+    /// FTS5's rewriting of it (SQLite); None when it has no word to look for.
+    fts5: Option<String>,
+    title_key: String,
+}
+
+impl Search {
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            fts5: fts5_query(text),
+            title_key: fold(text.trim()),
+        }
+    }
+
+    /// Whether anything can match at all.
+    pub fn is_empty(&self, backend: DbBackend) -> bool {
+        backend != DbBackend::Postgres && self.fts5.is_none()
+    }
+
+    /// Appends a subquery `(resource_id, rank)` of the resources whose
+    /// documents (in `locale`, if given) match, one row per resource with its
+    /// best document's rank (larger is better).
+    pub fn push_hits(&self, sql: &mut SqlBuilder, backend: DbBackend, locale: Option<Locale>) {
+        match backend {
+            DbBackend::Postgres => {
+                sql.push(
+                    "(SELECT s.resource_id, MAX(ts_rank_cd(s.document, q.query) + \
+                     CASE WHEN s.title_key = ",
+                )
+                .bind(self.title_key.clone())
+                .push(&format!(
+                    " THEN {EXACT_TITLE_BONUS} ELSE 0 END)::float8 AS rank \
+                     FROM resource_search s JOIN ("
+                ));
+                self.push_queries(sql);
+                sql.push(") AS q ON q.locale = s.locale WHERE s.document @@ q.query");
+                if let Some(locale) = locale {
+                    sql.push(" AND s.locale = ").bind(locale.as_str());
+                }
+                sql.push(" GROUP BY s.resource_id)");
+            }
+            _ => {
+                sql.push(
+                    "(SELECT CAST(resource_id AS INTEGER) AS resource_id, \
+                     MAX(-bm25(resource_search, 10.0, 4.0, 1.0) + CASE WHEN title_key = ",
+                )
+                .bind(self.title_key.clone())
+                .push(&format!(
+                    " THEN {EXACT_TITLE_BONUS} ELSE 0 END) AS rank \
+                     FROM resource_search WHERE resource_search MATCH "
+                ))
+                .bind(self.fts5.clone().unwrap_or_default());
+                if let Some(locale) = locale {
+                    sql.push(" AND locale = ").bind(locale.as_str());
+                }
+                sql.push(" GROUP BY resource_id)");
+            }
+        }
+    }
+
+    /// `VALUES` of each language's query (PostgreSQL).
+    fn push_queries(&self, sql: &mut SqlBuilder) {
+        sql.push("VALUES ");
+        for (i, locale) in Locale::ALL.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(locale.as_str())
+                .push(&format!(
+                    ", websearch_to_tsquery('{}', unaccent(",
+                    config(*locale)
+                ))
+                .bind(self.text.clone())
+                .push(")))");
+        }
+    }
+
+    /// The highlight of each of `resource_ids`: a short passage of its best
+    /// matching document, escaped, with the matches in `<mark>`.
+    pub async fn highlights(
+        &self,
+        db: &impl ConnectionTrait,
+        resource_ids: &[i64],
+    ) -> AppResult<HashMap<i64, String>> {
+        let mut found = HashMap::new();
+        if resource_ids.is_empty() {
+            return Ok(found);
+        }
+        let backend = db.get_database_backend();
+        let mut sql = SqlBuilder::new(backend);
+        match backend {
+            DbBackend::Postgres => {
+                sql.push(
+                    "SELECT s.resource_id, ts_rank_cd(s.document, q.query)::float8 AS rank, \
+                     ts_headline(q.config, s.title || ' — ' || coalesce(s.summary, '') || ' ' || \
+                     coalesce(s.body, ''), q.query, \
+                     'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, MaxFragments=1') AS highlight \
+                     FROM resource_search s JOIN (SELECT v.locale, v.query, v.config::regconfig AS config FROM (",
+                );
+                sql.push("VALUES ");
+                for (i, locale) in Locale::ALL.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    let config = config(*locale);
+                    sql.push("(")
+                        .bind(locale.as_str())
+                        .push(&format!(", websearch_to_tsquery('{config}', unaccent("))
+                        .bind(self.text.clone())
+                        .push(&format!(")), '{config}')"));
+                }
+                sql.push(
+                    ") AS v (locale, query, config)) AS q ON q.locale = s.locale \
+                     WHERE s.document @@ q.query AND s.resource_id IN ",
+                )
+                .bind_list(resource_ids);
+            }
+            _ => {
+                let Some(fts5) = &self.fts5 else {
+                    return Ok(found);
+                };
+                let rowids: Vec<i64> = resource_ids
+                    .iter()
+                    .flat_map(|id| Locale::ALL.iter().map(move |l| id * 4 + locale_index(*l)))
+                    .collect();
+                sql.push(
+                    "SELECT CAST(resource_id AS INTEGER) AS resource_id, \
+                     -bm25(resource_search, 10.0, 4.0, 1.0) AS rank, \
+                     snippet(resource_search, -1, char(1), char(2), '…', 24) AS highlight \
+                     FROM resource_search WHERE resource_search MATCH ",
+                )
+                .bind(fts5.clone())
+                .push(" AND rowid IN ")
+                .bind_list(&rowids);
+            }
+        }
+        let mut best: HashMap<i64, (f64, String)> = HashMap::new();
+        for row in db.query_all_raw(sql.build()).await? {
+            let id: i64 = row.try_get("", "resource_id")?;
+            let rank: f64 = row.try_get("", "rank")?;
+            let text: String = row.try_get("", "highlight")?;
+            if best.get(&id).is_none_or(|(r, _)| rank > *r) {
+                best.insert(id, (rank, text));
+            }
+        }
+        for (id, (_, text)) in best {
+            found.insert(id, marked(&text));
+        }
+        Ok(found)
+    }
+}
+
+/// The engine's passage, bounded, escaped, with its markers as `<mark>`.
+pub fn marked(text: &str) -> String {
+    let mut bounded: String = text.chars().take(MAX_HIGHLIGHT_CHARS).collect();
+    // A cut inside a match leaves it open: close it.
+    if bounded.matches(START).count() > bounded.matches(STOP).count() {
+        bounded.push(STOP);
+    }
+    html_escape::encode_text(&bounded)
+        .replace(START, "<mark>")
+        .replace(STOP, "</mark>")
+}
+
+/// The user's query in FTS5 syntax, with the meaning `websearch_to_tsquery`
+/// gives it: words are all required, `"…"` is a phrase, `-word` excludes,
+/// `or` between two terms is either. Every term is quoted, so no character
+/// the user types is FTS5 syntax. None when nothing is left to look for.
+fn fts5_query(text: &str) -> Option<String> {
+    let mut positives: Vec<String> = Vec::new();
+    let mut negatives: Vec<String> = Vec::new();
+    let mut pending_or = false;
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let negative = c == '-';
+        if negative {
+            chars.next();
+        }
+        let phrase = chars.peek() == Some(&'"');
+        let mut term = String::new();
+        if phrase {
+            chars.next();
+            for c in chars.by_ref() {
+                if c == '"' {
+                    break;
+                }
+                term.push(c);
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                term.push(c);
+                chars.next();
+            }
+        }
+        // Only letters and digits are searched (as the tokenizer sees them).
+        let words: Vec<String> = term
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        if !phrase && !negative && words.len() == 1 && words[0].eq_ignore_ascii_case("or") {
+            pending_or = !positives.is_empty();
+            continue;
+        }
+        let quoted = format!("\"{}\"", words.join(" "));
+        if negative {
+            negatives.push(quoted);
+        } else if pending_or {
+            let last = positives.pop().unwrap_or_default();
+            positives.push(format!("({last} OR {quoted})"));
+            pending_or = false;
+        } else {
+            positives.push(quoted);
+        }
+    }
+    if positives.is_empty() {
+        return None;
+    }
+    let mut query = positives.join(" AND ");
+    for negative in negatives {
+        query.push_str(" NOT ");
+        query.push_str(&negative);
+    }
+    Some(query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_queries_become_quoted_fts5_terms() {
+        assert_eq!(
+            fts5_query("travail forcé").as_deref(),
+            Some("\"travail\" AND \"forcé\"")
+        );
+        assert_eq!(
+            fts5_query("\"supply chains\" -cocoa").as_deref(),
+            Some("\"supply chains\" NOT \"cocoa\"")
+        );
+        assert_eq!(
+            fts5_query("migration or asile").as_deref(),
+            Some("(\"migration\" OR \"asile\")")
+        );
+        // FTS5 syntax typed by a user is only text.
+        assert_eq!(
+            fts5_query("title:x* NEAR(a b) ^c").as_deref(),
+            Some("\"title x\" AND \"NEAR a\" AND \"b\" AND \"c\"")
+        );
+        assert_eq!(fts5_query("-only -negatives"), None);
+        assert_eq!(fts5_query("\"\" ( ) *"), None);
+    }
+
+    #[test]
+    fn highlights_are_escaped_bounded_and_closed() {
+        assert_eq!(
+            marked("a <b>\u{1}forced\u{2}</b> & c"),
+            "a &lt;b&gt;<mark>forced</mark>&lt;/b&gt; &amp; c"
+        );
+        let long = format!("\u{1}{}", "x".repeat(1_000));
+        let marked = marked(&long);
+        assert!(marked.ends_with("</mark>"));
+        assert!(marked.chars().count() <= MAX_HIGHLIGHT_CHARS + "<mark></mark>".len());
+    }
+}
