@@ -19,6 +19,7 @@ pub enum NodeKind {
     Event,
     Notification,
     PartnershipApplication,
+    Resource,
 }
 
 /// The global id of row `id` of `kind`.

@@ -176,6 +176,14 @@ impl MigrationTrait for Migration {
                        tokenize = 'porter unicode61 remove_diacritics 2')",
                 )
                 .await?;
+                // Its `rank` column is bm25 with title above summary above body
+                // (the column can be read where the bm25 function cannot: in a
+                // subquery joined to other tables).
+                db.execute_unprepared(
+                    "INSERT INTO resource_search (resource_search, rank) \
+                     VALUES ('rank', 'bm25(10.0, 4.0, 1.0)')",
+                )
+                .await?;
             }
         }
         for table in ["resources", "resource_translations", "resource_links"] {

@@ -9,6 +9,8 @@ pub enum Stream {
     User(i64),
     /// An application's history: the secretariat's and the applicant's only.
     Application(i64),
+    /// A resource's history: read by whoever may read the resource.
+    Resource(i64),
 }
 
 impl Stream {
@@ -25,6 +27,7 @@ impl Stream {
             "commitment" => Some(Self::Commitment(id)),
             "user" => Some(Self::User(id)),
             "application" => Some(Self::Application(id)),
+            "resource" => Some(Self::Resource(id)),
             _ => None,
         }
     }
@@ -37,6 +40,7 @@ impl fmt::Display for Stream {
             Self::Commitment(id) => write!(f, "commitment:{id}"),
             Self::User(id) => write!(f, "user:{id}"),
             Self::Application(id) => write!(f, "application:{id}"),
+            Self::Resource(id) => write!(f, "resource:{id}"),
         }
     }
 }
@@ -91,6 +95,13 @@ impl Subject {
         }
     }
 
+    pub fn resource(id: i64) -> Self {
+        Self {
+            kind: "Resource",
+            id,
+        }
+    }
+
     pub fn progress_report(id: i64) -> Self {
         Self {
             kind: "ProgressReport",
@@ -110,6 +121,7 @@ mod tests {
             Stream::Commitment(4),
             Stream::User(5),
             Stream::Application(6),
+            Stream::Resource(7),
         ] {
             assert_eq!(Stream::parse(&stream.key()), Some(stream));
         }

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::{
     action_group_members, action_groups, coalition_partners, coalitions, commitments, events,
-    partners, partnership_applications, pathfinder_countries, progress_reports, text_translations,
-    thematic_areas, users, work_plan_items, work_plans,
+    partners, partnership_applications, pathfinder_countries, progress_reports, resource_links,
+    resource_translations, resources, text_translations, thematic_areas, users, work_plan_items,
+    work_plans,
 };
 use sea_orm::DatabaseConnection;
 
@@ -185,3 +186,13 @@ id_loader!(/// The translations of a coalition's name and description.
     CoalitionTranslations => Vec<text_translations::Model>, |db, viewer, ids| crate::services::translations::of(db, crate::services::translations::Translated::Coalition, &ids));
 id_loader!(/// The translations of a thematic area's name and description.
     ThematicAreaTranslations => Vec<text_translations::Model>, |db, viewer, ids| crate::services::translations::of(db, crate::services::translations::Translated::ThematicArea, &ids));
+id_loader!(/// A resource by id (unfiltered: callers check `resources::visible_to`).
+    ResourceKey => resources::Model, |db, viewer, ids| lookup::by_ids::<resources::Entity>(db, &ids, |r| r.id));
+id_loader!(/// The translations of a resource.
+    ResourceTranslationsOf => Vec<resource_translations::Model>, |db, viewer, ids| crate::services::resources::translations_of(db, &ids));
+id_loader!(/// What a resource is linked to.
+    ResourceLinksOf => Vec<resource_links::Model>, |db, viewer, ids| crate::services::resources::links_of(db, &ids));
+id_loader!(/// The resources linked to a commitment (unfiltered).
+    ResourcesOfCommitment => Vec<resources::Model>, |db, viewer, ids| crate::services::resources::linked_to(db, "Commitment", &ids));
+id_loader!(/// The resources linked to a partner (unfiltered).
+    ResourcesOfPartner => Vec<resources::Model>, |db, viewer, ids| crate::services::resources::linked_to(db, "Partner", &ids));

@@ -8,7 +8,8 @@ use super::{
     loaders::UserKey,
     types::{
         resolve_node, ActionGroup, ApplicationKind, ApplicationState, Coalition, Commitment,
-        CommitmentStatus, Date, Node, Partner, PartnerKind, PartnershipApplication, User,
+        CommitmentStatus, Date, Locale, Node, Partner, PartnerKind, PartnershipApplication,
+        ResourceConnection, ResourceKind, ResourceOrder, ResourceState, User,
     },
 };
 use crate::{
@@ -18,6 +19,7 @@ use crate::{
     services::{
         applications as application_service, coalitions as coalition_service,
         commitments as commitment_service, groups as group_service, partners as partner_service,
+        resources as resource_service,
     },
 };
 
@@ -158,6 +160,74 @@ impl PartnershipApplicationFilter {
                 .transpose()?,
             state: self.state.map(Into::into),
             kind: self.kind.map(Into::into),
+        })
+    }
+}
+
+/// Narrows the library; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct ResourceFilter {
+    /// Words to find in titles, summaries and bodies, in any language:
+    /// `"a phrase"`, `-excluded`, `this or that`. Case and accents do not matter.
+    pub search: Option<String>,
+    pub kind: Option<ResourceKind>,
+    pub coalition_id: Option<ID>,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: Option<String>,
+    pub sdg_target: Option<String>,
+    pub thematic_area_id: Option<ID>,
+    pub tag: Option<String>,
+    /// Resources written in, or translated into, this language (a search
+    /// looks at that language's text only).
+    pub locale: Option<Locale>,
+    /// PUBLISHED when not given; others list only what you may see of them.
+    pub state: Option<ResourceState>,
+}
+
+impl ResourceFilter {
+    fn parse(self) -> async_graphql::Result<resource_service::ResourceFilter> {
+        use crate::domain::{SdgTarget, Tag};
+        let search = match self.search.as_deref().map(str::trim) {
+            Some(text) if text.chars().count() > 200 => {
+                return Err(crate::error::AppError::bad_input(
+                    "filter.search",
+                    "must be at most 200 characters",
+                )
+                .into())
+            }
+            Some("") | None => None,
+            Some(text) => Some(text.to_owned()),
+        };
+        Ok(resource_service::ResourceFilter {
+            search,
+            kind: self.kind.map(Into::into),
+            coalition_id: self
+                .coalition_id
+                .as_ref()
+                .map(|id| ids::expect("filter.coalitionId", id, NodeKind::Coalition))
+                .transpose()?,
+            country: self
+                .country
+                .as_deref()
+                .map(|c| CountryCode::parse("filter.country", c))
+                .transpose()?,
+            sdg_target: self
+                .sdg_target
+                .as_deref()
+                .map(|t| SdgTarget::parse("filter.sdgTarget", t))
+                .transpose()?,
+            thematic_area_id: self
+                .thematic_area_id
+                .as_ref()
+                .map(|id| ids::expect("filter.thematicAreaId", id, NodeKind::ThematicArea))
+                .transpose()?,
+            tag: self
+                .tag
+                .as_deref()
+                .map(|t| Tag::parse("filter.tag", t))
+                .transpose()?,
+            locale: self.locale.map(Into::into),
+            state: self.state.map(Into::into),
         })
     }
 }
@@ -312,5 +382,35 @@ impl Query {
             async move { application_service::count(&db, &filter).await }
         });
         Ok(connection(page, total, PartnershipApplication::new))
+    }
+
+    /// The knowledge platform's library: PUBLISHED resources (others by
+    /// `filter.state`, as far as you may see them); with `filter.search`, by
+    /// relevance, each edge with its `rank` and `highlight`.
+    #[graphql(complexity = "page_complexity(child_complexity, first)")]
+    async fn resources(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ResourceFilter>,
+        order_by: Option<ResourceOrder>,
+    ) -> async_graphql::Result<ResourceConnection> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let order = match order_by.unwrap_or_default() {
+            ResourceOrder::Relevance => resource_service::Order::Relevance,
+            ResourceOrder::Newest => resource_service::Order::Newest,
+        };
+        let db = ctx.app()?.db.clone();
+        let viewer = ctx.viewer().cloned();
+        let page = resource_service::page(&db, viewer.as_ref(), &filter, order, &args).await?;
+        let total = TotalCount::new(move || {
+            let db = db.clone();
+            let filter = filter.clone();
+            let viewer = viewer.clone();
+            async move { resource_service::count(&db, viewer.as_ref(), &filter).await }
+        });
+        Ok(crate::graphql::types::hits_connection(page, total))
     }
 }

@@ -380,7 +380,7 @@ async fn record(
     if let (true, Some(user_id)) = (what.tell_applicant_user, application.submitted_by_user_id) {
         let mut payload = payload;
         if let Some(reason) = &application.decision_reason {
-            payload["reason"] = json!(reason);
+            payload["decisionReason"] = json!(reason);
         }
         recorded.extend(
             notifications::notify(

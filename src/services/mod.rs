@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod notifications;
 pub mod partners;
 pub mod reports;
+pub mod resources;
 pub mod rollup;
 pub mod search;
 pub mod translations;

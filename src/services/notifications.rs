@@ -42,6 +42,10 @@ pub mod reasons {
     /// The secretariat decided something about an application (the
     /// secretariat, and the partner user who applied).
     pub const APPLICATION_REVIEWED: &str = "application_reviewed";
+    /// A resource was submitted to the knowledge platform (the secretariat).
+    pub const RESOURCE_SUBMITTED: &str = "resource_submitted";
+    /// Your resource was published or rejected (with a reason).
+    pub const RESOURCE_REVIEWED: &str = "resource_reviewed";
 }
 
 /// What happened, to tell each recipient about.

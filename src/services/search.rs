@@ -160,9 +160,11 @@ impl Search {
         }
     }
 
-    /// Whether anything can match at all.
-    pub fn is_empty(&self, backend: DbBackend) -> bool {
-        backend != DbBackend::Postgres && self.fts5.is_none()
+    /// Whether nothing can match: a query without a word to look for (only
+    /// exclusions, or only punctuation) finds nothing on either backend
+    /// (PostgreSQL alone would find everything that lacks the excluded words).
+    pub fn is_empty(&self) -> bool {
+        self.fts5.is_none()
     }
 
     /// Appends a subquery `(resource_id, rank)` of the resources whose
@@ -181,27 +183,33 @@ impl Search {
                      FROM resource_search s JOIN ("
                 ));
                 self.push_queries(sql);
-                sql.push(") AS q ON q.locale = s.locale WHERE s.document @@ q.query");
+                sql.push(
+                    ") AS q (locale, query) ON q.locale = s.locale WHERE s.document @@ q.query",
+                );
                 if let Some(locale) = locale {
                     sql.push(" AND s.locale = ").bind(locale.as_str());
                 }
                 sql.push(" GROUP BY s.resource_id)");
             }
             _ => {
+                // FTS5's `rank` column is bm25 with the weights the migration
+                // configured (smaller is better); the best document per
+                // resource is taken around the matching rows.
                 sql.push(
-                    "(SELECT CAST(resource_id AS INTEGER) AS resource_id, \
-                     MAX(-bm25(resource_search, 10.0, 4.0, 1.0) + CASE WHEN title_key = ",
+                    "(SELECT resource_id, MAX(rank) AS rank FROM \
+                     (SELECT CAST(resource_id AS INTEGER) AS resource_id, \
+                     -rank + CASE WHEN title_key = ",
                 )
                 .bind(self.title_key.clone())
                 .push(&format!(
-                    " THEN {EXACT_TITLE_BONUS} ELSE 0 END) AS rank \
+                    " THEN {EXACT_TITLE_BONUS} ELSE 0 END AS rank \
                      FROM resource_search WHERE resource_search MATCH "
                 ))
                 .bind(self.fts5.clone().unwrap_or_default());
                 if let Some(locale) = locale {
                     sql.push(" AND locale = ").bind(locale.as_str());
                 }
-                sql.push(" GROUP BY resource_id)");
+                sql.push(") AS matched GROUP BY resource_id)");
             }
         }
     }
@@ -274,7 +282,7 @@ impl Search {
                     .collect();
                 sql.push(
                     "SELECT CAST(resource_id AS INTEGER) AS resource_id, \
-                     -bm25(resource_search, 10.0, 4.0, 1.0) AS rank, \
+                     -rank AS rank, \
                      snippet(resource_search, -1, char(1), char(2), '…', 24) AS highlight \
                      FROM resource_search WHERE resource_search MATCH ",
                 )

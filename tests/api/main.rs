@@ -24,6 +24,7 @@ mod n_plus_one;
 mod partners;
 mod query_cache;
 mod redis_process;
+mod resources;
 mod schema;
 mod smtp_process;
 mod translations;

@@ -6,6 +6,7 @@ mod coalitions;
 mod commitments;
 mod groups;
 mod partners;
+mod resources;
 mod work_plans;
 
 use async_graphql::MergedObject;
@@ -19,4 +20,5 @@ pub struct Mutation(
     work_plans::WorkPlanMutations,
     commitments::CommitmentMutations,
     applications::ApplicationMutations,
+    resources::ResourceMutations,
 );

@@ -25,6 +25,22 @@ pub struct Commitment(pub commitments::Model);
 
 #[Object]
 impl Commitment {
+    /// Resources of the knowledge platform that concern the commitment and that you
+    /// may see, newest first.
+    async fn resources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::Resource>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(crate::graphql::loaders::ResourcesOfCommitment(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let viewer = ctx.viewer();
+        Ok(rows
+            .into_iter()
+            .filter(|r| crate::services::resources::visible_to(viewer, r))
+            .map(super::Resource::new)
+            .collect())
+    }
+
     pub async fn id(&self) -> ID {
         encode(NodeKind::Commitment, self.0.id)
     }

@@ -174,3 +174,52 @@ pub enum ApplicationDecision {
     /// A reason is required.
     Reject,
 }
+
+/// What a resource of the knowledge platform is.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ResourceKind")]
+pub enum ResourceKind {
+    GoodPractice,
+    Research,
+    Data,
+    Policy,
+    Tool,
+    News,
+}
+
+/// Where a resource applies.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::GeoCoverage")]
+pub enum GeoCoverage {
+    Global,
+    Regional,
+    National,
+}
+
+/// Where a resource stands: only PUBLISHED ones are public.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ResourceState")]
+pub enum ResourceState {
+    Submitted,
+    Published,
+    Rejected,
+    Archived,
+}
+
+/// The secretariat's decision on a submitted resource.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ResourceDecision")]
+pub enum ResourceDecision {
+    Publish,
+    /// A reason is required.
+    Reject,
+}
+
+/// How a list of resources is ordered.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResourceOrder {
+    /// Best match first (with a search; otherwise as NEWEST).
+    #[default]
+    Relevance,
+    Newest,
+}

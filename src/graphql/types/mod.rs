@@ -13,6 +13,7 @@ mod notification;
 mod partner;
 mod progress_report;
 mod progress_summary;
+mod resource;
 mod thematic_area;
 mod user;
 mod work_plan;
@@ -24,8 +25,9 @@ pub use commitment::Commitment;
 pub use date::Date;
 pub use enums::{
     ActionGroupStatus, ApplicationDecision, ApplicationKind, ApplicationState, CommitmentStatus,
-    GroupRole, Locale, MembershipStatus, PartnerKind, PartnerRole, PlatformRole, ReviewDecision,
-    ReviewState, Visibility, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
+    GeoCoverage, GroupRole, Locale, MembershipStatus, PartnerKind, PartnerRole, PlatformRole,
+    ResourceDecision, ResourceKind, ResourceOrder, ResourceState, ReviewDecision, ReviewState,
+    Visibility, WorkPlanItemStatus, WorkPlanLevel, WorkPlanStatus,
 };
 pub use event::Event;
 pub use membership::CoalitionMembership;
@@ -34,6 +36,7 @@ pub use notification::Notification;
 pub use partner::Partner;
 pub use progress_report::ProgressReport;
 pub use progress_summary::ProgressSummary;
+pub use resource::{hits_connection, Resource, ResourceConnection, SearchHit};
 pub use thematic_area::ThematicArea;
 pub use user::User;
 pub use work_plan::{WorkPlan, WorkPlanItem};

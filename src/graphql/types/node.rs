@@ -2,7 +2,7 @@ use async_graphql::{Context, Interface, ID};
 
 use super::{
     ActionGroup, Coalition, CoalitionMembership, Commitment, Event, Notification, Partner,
-    PartnershipApplication, ProgressReport, ThematicArea, User, WorkPlan, WorkPlanItem,
+    PartnershipApplication, ProgressReport, Resource, ThematicArea, User, WorkPlan, WorkPlanItem,
 };
 use crate::{
     auth::policy,
@@ -13,8 +13,8 @@ use crate::{
         ids::{decode, NodeKind},
         loaders::{
             ActionGroupKey, ApplicationKey, CoalitionKey, CommitmentKey, PartnerKey,
-            ProgressReportKey, ThematicAreaKey, UserKey, UserPartnerIds, WorkPlanItemKey,
-            WorkPlanKey,
+            ProgressReportKey, ResourceKey, ThematicAreaKey, UserKey, UserPartnerIds,
+            WorkPlanItemKey, WorkPlanKey,
         },
     },
 };
@@ -36,6 +36,7 @@ pub enum Node {
     Event(Event),
     Notification(Notification),
     PartnershipApplication(PartnershipApplication),
+    Resource(Resource),
 }
 
 /// The node behind a global id, or None when there is none the caller may see.
@@ -130,6 +131,10 @@ pub async fn resolve(
                     .await?
                     .is_some_and(|c| policy::read_commitment(viewer, &c)),
                 Some(Stream::User(user_id)) => viewer.is_some_and(|v| v.user_id == user_id),
+                Some(Stream::Resource(resource_id)) => loaders
+                    .load_one(ResourceKey(resource_id))
+                    .await?
+                    .is_some_and(|r| crate::services::resources::visible_to(viewer, &r)),
                 Some(Stream::Application(application_id)) => loaders
                     .load_one(ApplicationKey(application_id))
                     .await?
@@ -143,6 +148,11 @@ pub async fn resolve(
             .await?
             .filter(|a| policy::read_application(viewer, a))
             .map(|a| Node::PartnershipApplication(PartnershipApplication::new(a))),
+        NodeKind::Resource => loaders
+            .load_one(ResourceKey(row_id))
+            .await?
+            .filter(|r| crate::services::resources::visible_to(viewer, r))
+            .map(|r| Node::Resource(Resource::new(r))),
         NodeKind::Notification => {
             let Some(viewer) = viewer else {
                 return Ok(None);

@@ -22,6 +22,22 @@ pub struct Partner(pub partners::Model);
 
 #[Object]
 impl Partner {
+    /// Resources of the knowledge platform that concern the partner and that you
+    /// may see, newest first.
+    async fn resources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::Resource>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(crate::graphql::loaders::ResourcesOfPartner(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let viewer = ctx.viewer();
+        Ok(rows
+            .into_iter()
+            .filter(|r| crate::services::resources::visible_to(viewer, r))
+            .map(super::Resource::new)
+            .collect())
+    }
+
     pub async fn id(&self) -> ID {
         encode(NodeKind::Partner, self.0.id)
     }
