@@ -3,6 +3,7 @@
 //! adds only what is missing.
 mod applications;
 pub mod data;
+mod resources;
 mod translations;
 
 use std::{collections::HashMap, fmt};
@@ -108,6 +109,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> AppResult<DemoReport> {
     seed_users(db, &partner_ids, &mut report).await?;
     applications::seed(db, &partner_ids).await?;
     translations::seed(db).await?;
+    resources::seed(db, &partner_ids).await?;
     Ok(report)
 }
 

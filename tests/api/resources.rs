@@ -237,6 +237,29 @@ async fn a_search_finds_across_languages_and_accents_ranked_and_highlighted() {
     assert_eq!(read["node"]["es"], "Forced labour in global supply chains");
     assert_eq!(read["node"]["partners"]["totalCount"], 1);
 
+    // A good practice drawn from a commitment: both ways.
+    let commitment = app
+        .create_commitment(&w.ilo, "Remediation in 500 cocoa communities", json!({}))
+        .await;
+    app.ok(
+        Some(&w.ilo_user.token),
+        "mutation($input: UpdateResourceInput!) { updateResource(input: $input) { resource { commitments { totalCount } } } }",
+        json!({ "input": { "resourceId": practice, "commitmentIds": [commitment["id"]] } }),
+    )
+    .await;
+    let drawn = app
+        .ok(
+            None,
+            "query($id: ID!) { node(id: $id) { ... on Commitment { resources { id kind } } } }",
+            json!({ "id": commitment["id"] }),
+        )
+        .await;
+    assert_eq!(
+        drawn["node"]["resources"][0]["id"],
+        practice.as_str(),
+        "{drawn:#}"
+    );
+
     // The highlight is the stored text escaped: no markup from a submitter.
     let hostile = submit(app, &w.ilo_user, json!({
         "partnerId": w.ilo, "kind": "TOOL", "locale": "EN", "geoCoverage": "GLOBAL",
@@ -455,9 +478,9 @@ async fn each_state_is_seen_by_whom_it_should_be() {
 async fn relevance_pages_have_stable_cursors_and_constant_statements() {
     let w = world().await;
     let app = &w.app;
-    // Twelve resources about migration, the word in the title, the summary or the body.
+    // Fifty resources about migration, the word in the title, the summary or the body.
     let mut ids = Vec::new();
-    for n in 0..12 {
+    for n in 0..50 {
         let (title, summary, body) = match n % 3 {
             0 => (format!("Labour migration report {n}"), None, None),
             1 => (
@@ -504,21 +527,21 @@ async fn relevance_pages_have_stable_cursors_and_constant_statements() {
         }
         after = page["resources"]["pageInfo"]["endCursor"].clone();
     }
-    assert_eq!(seen.len(), 12, "{seen:?}");
+    assert_eq!(seen.len(), 50, "{seen:?}");
     let mut unique = seen.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), 12);
+    assert_eq!(unique.len(), 50);
     assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "{ranks:?}");
     // Titles rank above summaries, summaries above bodies.
-    assert!(ranks[0] > ranks[11]);
+    assert!(ranks[0] > ranks[49]);
 
     // The statements of a page of search results with their partners and
     // thematic areas do not grow with the page.
     let query = "query($first: Int) { resources(first: $first, filter: { search: \"migration\" }) {
         totalCount edges { rank highlight node { title partners { nodes { name } } thematicAreas { name } } } } }";
     let mut counts = Vec::new();
-    for first in [2, 12] {
+    for first in [5, 50] {
         let before = app.statements();
         let data = app.ok(None, query, json!({ "first": first })).await;
         counts.push(app.statements() - before);
