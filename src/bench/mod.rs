@@ -1,6 +1,7 @@
 //! Shared pieces of the benchmark binaries: a throw-away database, a timed HTTP
 //! load with latency percentiles, and printing. Not used by the server.
 pub mod dataset;
+pub mod library;
 pub mod load;
 mod worst;
 

@@ -1,0 +1,132 @@
+//! `cargo run --release --bin bench-search -- [--resources N] [--seconds N] [--postgres URL]`
+//!
+//! Builds the knowledge platform's data set (100,000 published resources in
+//! English, French and Spanish, a fifth translated), starts the real server on
+//! it with the answer cache off, and drives two-word searches with filters
+//! over HTTP from 16 connections (a different search each time: words of the
+//! three languages, with a kind, a country or a language filter, first page
+//! of 20 with highlights). Prints requests/s, p50/p99 latency and SQL
+//! statements per request, on SQLite and, with a PostgreSQL URL (or
+//! TEST_DATABASE_URL), on PostgreSQL too.
+use std::time::Duration;
+
+use clap::Parser;
+use coalition::{
+    bench::{library, load, BenchDatabase},
+    config::{Config, SecretUrl},
+    domain::Locale,
+    startup::Application,
+};
+use serde_json::json;
+
+const SEARCH: &str = "query($filter: ResourceFilter) { resources(first: 20, filter: $filter) {
+  edges { rank highlight node { id title kind countries } } } }";
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, default_value_t = 100_000)]
+    resources: usize,
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    #[arg(long, env = "TEST_DATABASE_URL")]
+    postgres: Option<String>,
+    #[arg(long)]
+    postgres_only: bool,
+}
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut backends: Vec<Option<String>> = Vec::new();
+    if !args.postgres_only {
+        backends.push(None);
+    }
+    if let Some(url) = &args.postgres {
+        backends.push(Some(url.clone()));
+    }
+    println!(
+        "bench-search: {} resources, {} s, {} connections, answer cache off",
+        args.resources, args.seconds, args.connections
+    );
+    for admin_url in backends {
+        let database = BenchDatabase::create(admin_url.as_deref()).await?;
+        let result = run(&database, &args).await;
+        database.drop().await?;
+        result?;
+    }
+    Ok(())
+}
+
+/// The `n`th search: two words of one language, and one filter of four kinds.
+fn body(n: u64) -> serde_json::Value {
+    let locale = Locale::ALL[(n % 3) as usize];
+    let search = library::two_words(locale, n);
+    let filter = match n % 4 {
+        0 => json!({ "search": search }),
+        1 => json!({ "search": search, "kind": library::KINDS[(n as usize / 4) % 6] }),
+        2 => json!({ "search": search, "country": library::COUNTRIES[(n as usize / 4) % 8] }),
+        _ => json!({ "search": search, "locale": locale.as_str() }),
+    };
+    json!({ "query": SEARCH, "variables": { "filter": filter } })
+}
+
+async fn run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
+    let config = Config {
+        database_url: Some(SecretUrl::new(database.url.clone())),
+        database_max_connections: 16,
+        bind_addr: "127.0.0.1:0".parse()?,
+        query_cache_mb: 0,
+        mail_dir: std::env::temp_dir().join("coalition-bench-mail"),
+        ..Config::default()
+    };
+    let app = Application::build(config).await?;
+    let started = std::time::Instant::now();
+    library::build(&app.state().db, args.resources).await?;
+    if database.postgres_admin_url().is_some() {
+        use sea_orm::ConnectionTrait;
+        app.state().db.execute_unprepared("ANALYZE").await?;
+    }
+    println!(
+        "\n{}: {} resources built in {:.1} s",
+        database.backend(),
+        args.resources,
+        started.elapsed().as_secs_f64()
+    );
+    let url = format!("http://{}/graphql", app.local_addr());
+    let metrics = app.state().metrics.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    load::run_varied(&url, body, args.connections, Duration::from_secs(1)).await;
+    let before = metrics.statements();
+    let report = load::run_varied(
+        &url,
+        body,
+        args.connections,
+        Duration::from_secs(args.seconds),
+    )
+    .await;
+    let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
+    println!(
+        "{:<40} {:>9} {:>9} {:>9} {:>10} {:>7}",
+        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
+    );
+    println!(
+        "{:<40} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
+        "two-word search + filter, 20 hits",
+        report.per_second(),
+        report.percentile(0.50).as_secs_f64() * 1000.0,
+        report.percentile(0.99).as_secs_f64() * 1000.0,
+        statements,
+        report.errors,
+    );
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(())
+}
