@@ -403,6 +403,20 @@ async fn each_state_is_seen_by_whom_it_should_be() {
     publish(app, &id).await;
     assert!(seen(iom.clone()).await && seen(None).await);
     assert_eq!(listed(None, "PUBLISHED").await, 1);
+    // Spanish, without its accents, and by its title first.
+    let spanish = search(
+        app,
+        None,
+        json!({ "search": "politica nacional trabajo infantil" }),
+    )
+    .await;
+    assert_eq!(
+        spanish["edges"][0]["node"]["id"],
+        id.as_str(),
+        "{spanish:#}"
+    );
+    let highlight = spanish["edges"][0]["highlight"].as_str().unwrap();
+    assert!(highlight.contains("<mark>Política</mark>"), "{highlight}");
     // Published and visible, it is still not theirs to change.
     assert_eq!(
         first_error_code(&change(w.iom_user.token.clone(), "mine").await),
