@@ -4,11 +4,11 @@
 //! session. Everything else does. A check on something the caller may see but not
 //! change answers FORBIDDEN; something internal to another partner answers
 //! NOT_FOUND, so its existence is not revealed.
-use entity::{commitments, partnership_applications, progress_reports, work_plans};
+use entity::{commitments, partnership_applications, progress_reports, resources, work_plans};
 
 use super::Actor;
 use crate::{
-    domain::{GroupRole, PartnerRole, ReviewState, Visibility, WorkPlanStatus},
+    domain::{GroupRole, PartnerRole, ResourceState, ReviewState, Visibility, WorkPlanStatus},
     error::{AppError, AppResult},
 };
 
@@ -225,6 +225,46 @@ pub fn apply_for_partner(actor: &Actor, partner_id: i64) -> AppResult<()> {
 /// The queue of applications and the decisions on them.
 pub fn review_applications(actor: &Actor) -> AppResult<()> {
     staff(actor, "review applications")
+}
+
+/// A resource of the knowledge platform: PUBLISHED ones are everyone's; the
+/// others are the submitting partner's users' and the secretariat's.
+pub fn read_resource(viewer: Option<&Actor>, resource: &resources::Model) -> bool {
+    resource.state == ResourceState::Published.as_str()
+        || viewer.is_some_and(|a| a.is_staff() || a.belongs_to(resource.partner_id))
+}
+
+/// Submitting a resource: for a partner one works for.
+pub fn submit_resource(actor: &Actor, partner_id: i64) -> AppResult<()> {
+    if actor.is_staff() || actor.belongs_to(partner_id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "you submit resources for a partner you work for",
+        ))
+    }
+}
+
+/// Editing, translating and archiving a resource (not deciding on it).
+pub fn change_resource(actor: &Actor, resource: &resources::Model) -> AppResult<()> {
+    if actor.is_staff() || actor.belongs_to(resource.partner_id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the submitting partner's users and the secretariat can change a resource",
+        ))
+    }
+}
+
+/// Publishing or rejecting resources.
+pub fn review_resources(actor: &Actor) -> AppResult<()> {
+    if actor.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the secretariat reviews resources",
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -186,7 +186,7 @@ id_loader!(/// The translations of a coalition's name and description.
     CoalitionTranslations => Vec<text_translations::Model>, |db, viewer, ids| crate::services::translations::of(db, crate::services::translations::Translated::Coalition, &ids));
 id_loader!(/// The translations of a thematic area's name and description.
     ThematicAreaTranslations => Vec<text_translations::Model>, |db, viewer, ids| crate::services::translations::of(db, crate::services::translations::Translated::ThematicArea, &ids));
-id_loader!(/// A resource by id (unfiltered: callers check `resources::visible_to`).
+id_loader!(/// A resource by id (unfiltered: callers check `policy::read_resource`).
     ResourceKey => resources::Model, |db, viewer, ids| lookup::by_ids::<resources::Entity>(db, &ids, |r| r.id));
 id_loader!(/// The translations of a resource.
     ResourceTranslationsOf => Vec<resource_translations::Model>, |db, viewer, ids| crate::services::resources::translations_of(db, &ids));

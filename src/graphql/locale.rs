@@ -1,9 +1,9 @@
 //! Which language a translatable field answers in: its `locale` argument, else
 //! the request's `Accept-Language` (EN, FR or ES), else the text's original.
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{dataloader::Loader, Context, SimpleObject};
 use entity::text_translations;
 
-use super::types::Locale as GqlLocale;
+use super::{context::ContextExt, loaders::DbLoader, types::Locale as GqlLocale};
 use crate::domain::Locale;
 
 /// The language the request prefers (from `Accept-Language`), if it names one
@@ -50,17 +50,47 @@ impl TextTranslation {
     }
 }
 
-/// The translation of `translations` into `wanted`, unless that is the original.
-pub fn pick<'a>(
-    wanted: Option<Locale>,
+/// The stored original locale of a translatable text, as the API shows it.
+pub fn original(stored: &str) -> GqlLocale {
+    stored.parse::<Locale>().unwrap_or_default().into()
+}
+
+/// The translations behind `key` (a coalition's, a thematic area's, a
+/// resource's), loaded for the whole level at once.
+pub async fn all<K, M>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Vec<M>>
+where
+    DbLoader: Loader<K, Value = Vec<M>, Error = async_graphql::Error>,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+{
+    Ok(ctx.loaders()?.load_one(key).await?.unwrap_or_default())
+}
+
+/// The translation a field asked in `argument` (or the request's language)
+/// answers with: none when no language is asked, when it is the original's
+/// (then nothing is loaded), or when there is no translation into it.
+pub async fn translation<K, M>(
+    ctx: &Context<'_>,
+    argument: Option<GqlLocale>,
     original: &str,
-    translations: &'a [text_translations::Model],
-) -> Option<&'a text_translations::Model> {
-    let wanted = wanted?;
-    if original.parse::<Locale>().ok() == Some(wanted) {
-        return None;
+    key: K,
+    locale_of: impl Fn(&M) -> &str,
+) -> async_graphql::Result<Option<M>>
+where
+    DbLoader: Loader<K, Value = Vec<M>, Error = async_graphql::Error>,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+{
+    let Some(wanted) = wanted(ctx, argument) else {
+        return Ok(None);
+    };
+    if original == wanted.as_str() {
+        return Ok(None);
     }
-    translations.iter().find(|t| t.locale == wanted.as_str())
+    Ok(all(ctx, key)
+        .await?
+        .into_iter()
+        .find(|t| locale_of(t) == wanted.as_str()))
 }
 
 #[cfg(test)]

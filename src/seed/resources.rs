@@ -14,7 +14,10 @@ use sea_orm::{
 use crate::{
     domain::Locale,
     error::AppResult,
-    services::search::{self, Document},
+    services::{
+        resources::list,
+        search::{self, Document},
+    },
 };
 
 struct DemoResource {
@@ -64,15 +67,6 @@ const RESOURCES: &[DemoResource] = &[
     DemoResource { kind: "RESEARCH", locale: Locale::Fr, title: "La protection sociale des travailleurs des plateformes numériques", summary: "Les travailleurs des plateformes restent souvent exclus de l'assurance maladie et des retraites.", partner: "ISSA", coalition: GCSJ, area: Some("Protection and resilience"), countries: &["FR", "BE"], sdg: &["1.3", "8.8"], tags: &["plateformes numériques", "protection sociale"], published: (2024, 5, 6), translation: Some((Locale::Es, "La protección social de los trabajadores de plataformas digitales", "Los trabajadores de plataformas a menudo siguen excluidos del seguro de salud y de las pensiones.")) },
 ];
 
-fn list(items: &[&str]) -> String {
-    let mut stored = String::from(",");
-    for item in items {
-        stored.push_str(&item.to_lowercase().replace(',', " "));
-        stored.push(',');
-    }
-    stored
-}
-
 /// Loads the demo resources once (none is added if any resource exists).
 pub async fn seed(
     db: &DatabaseConnection,
@@ -112,9 +106,10 @@ pub async fn seed(
                 _ => "REGIONAL",
             }
             .to_owned()),
-            countries: Set(list(demo.countries).to_uppercase()),
-            sdg_targets: Set(list(demo.sdg)),
-            tags: Set(list(demo.tags)),
+            // The data is written as the API stores it: codes upper-case, tags lower-case.
+            countries: Set(list(demo.countries.iter().copied())),
+            sdg_targets: Set(list(demo.sdg.iter().copied())),
+            tags: Set(list(demo.tags.iter().copied())),
             partner_id: Set(partner_id),
             submitted_by_user_id: Set(None),
             decision_reason: Set(None),

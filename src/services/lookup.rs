@@ -13,6 +13,10 @@ pub async fn by_ids<E: EntityTrait>(
     ids: &[i64],
     id_of: impl Fn(&E::Model) -> i64,
 ) -> AppResult<HashMap<i64, E::Model>> {
+    // Nothing to read: no statement (callers checking optional lists pass none).
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let column = E::PrimaryKey::iter()
         .next()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an entity without a primary key")))?

@@ -116,7 +116,7 @@ pub struct Hit {
 }
 
 /// Lists are stored as ",A,B," so that one portable LIKE finds an element.
-fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let mut stored = String::from(",");
     for item in items {
         stored.push_str(item);
@@ -140,23 +140,6 @@ fn state_of(resource: &Resource) -> AppResult<ResourceState> {
             resource.state
         ))
     })
-}
-
-/// Who may read a resource.
-pub fn visible_to(viewer: Option<&Actor>, resource: &Resource) -> bool {
-    resource.state == ResourceState::Published.as_str()
-        || viewer.is_some_and(|a| a.is_staff() || a.belongs_to(resource.partner_id))
-}
-
-/// Who may change it (not decide on it: that is the secretariat's).
-pub fn changeable_by(actor: &Actor, resource: &Resource) -> AppResult<()> {
-    if actor.is_staff() || actor.belongs_to(resource.partner_id) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "only the submitting partner's users and the secretariat can change a resource",
-        ))
-    }
 }
 
 pub async fn find(db: &DatabaseConnection, id: i64) -> AppResult<Resource> {
@@ -605,7 +588,7 @@ pub async fn archive(
     Ok(Changed::new(updated, events))
 }
 
-/// The SQL predicate of who may see which resources (as `visible_to`).
+/// The SQL predicate of who may see which resources (as `policy::read_resource`).
 fn push_visibility(sql: &mut SqlBuilder, viewer: Option<&Actor>) {
     match viewer {
         Some(actor) if actor.is_staff() => {

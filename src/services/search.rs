@@ -180,12 +180,10 @@ impl Search {
                 .bind(self.title_key.clone())
                 .push(&format!(
                     " THEN {EXACT_TITLE_BONUS} ELSE 0 END)::float8 AS rank \
-                     FROM resource_search s JOIN ("
+                     FROM resource_search s JOIN "
                 ));
                 self.push_queries(sql);
-                sql.push(
-                    ") AS q (locale, query) ON q.locale = s.locale WHERE s.document @@ q.query",
-                );
+                sql.push(" ON q.locale = s.locale WHERE s.document @@ q.query");
                 if let Some(locale) = locale {
                     sql.push(" AND s.locale = ").bind(locale.as_str());
                 }
@@ -214,22 +212,22 @@ impl Search {
         }
     }
 
-    /// `VALUES` of each language's query (PostgreSQL).
+    /// `(VALUES …) AS q (locale, query, config)`: each language's query and
+    /// its text-search configuration (PostgreSQL).
     fn push_queries(&self, sql: &mut SqlBuilder) {
-        sql.push("VALUES ");
+        sql.push("(VALUES ");
         for (i, locale) in Locale::ALL.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
             }
+            let config = config(*locale);
             sql.push("(")
                 .bind(locale.as_str())
-                .push(&format!(
-                    ", websearch_to_tsquery('{}', unaccent(",
-                    config(*locale)
-                ))
+                .push(&format!(", websearch_to_tsquery('{config}', unaccent("))
                 .bind(self.text.clone())
-                .push(")))");
+                .push(&format!(")), '{config}'::regconfig)"));
         }
+        sql.push(") AS q (locale, query, config)");
     }
 
     /// The highlight of each of `resource_ids`: a short passage of its best
@@ -252,23 +250,11 @@ impl Search {
                      ts_headline(q.config, s.title || ' — ' || coalesce(s.summary, '') || ' ' || \
                      coalesce(s.body, ''), q.query, \
                      'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, MaxFragments=1') AS highlight \
-                     FROM resource_search s JOIN (SELECT v.locale, v.query, v.config::regconfig AS config FROM (",
+                     FROM resource_search s JOIN ",
                 );
-                sql.push("VALUES ");
-                for (i, locale) in Locale::ALL.iter().enumerate() {
-                    if i > 0 {
-                        sql.push(", ");
-                    }
-                    let config = config(*locale);
-                    sql.push("(")
-                        .bind(locale.as_str())
-                        .push(&format!(", websearch_to_tsquery('{config}', unaccent("))
-                        .bind(self.text.clone())
-                        .push(&format!(")), '{config}')"));
-                }
+                self.push_queries(&mut sql);
                 sql.push(
-                    ") AS v (locale, query, config)) AS q ON q.locale = s.locale \
-                     WHERE s.document @@ q.query AND s.resource_id IN ",
+                    " ON q.locale = s.locale WHERE s.document @@ q.query AND s.resource_id IN ",
                 )
                 .bind_list(resource_ids);
             }

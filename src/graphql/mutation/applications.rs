@@ -161,6 +161,14 @@ fn nominee(input: &FocalPointNomineeInput) -> async_graphql::Result<Nominee> {
     })
 }
 
+/// Whether any of the pathfinder items is given.
+fn any_pathfinder_item(
+    texts: &[&Option<String>],
+    nominee: &Option<FocalPointNomineeInput>,
+) -> bool {
+    texts.iter().any(|t| t.is_some()) || nominee.is_some()
+}
+
 fn required<'a>(field: &'static str, value: Option<&'a str>) -> async_graphql::Result<&'a str> {
     value.ok_or_else(|| {
         AppError::bad_input(field, "is required for a PATHFINDER_COUNTRY application").into()
@@ -173,11 +181,15 @@ fn pathfinder(
     kind: Kind,
     input: &SubmitPartnershipApplicationInput,
 ) -> async_graphql::Result<Option<Pathfinder>> {
-    let given = input.country.is_some()
-        || input.reasons_for_interest.is_some()
-        || input.intensification_commitment.is_some()
-        || input.recent_successes.is_some()
-        || input.focal_point_nominee.is_some();
+    let given = any_pathfinder_item(
+        &[
+            &input.country,
+            &input.reasons_for_interest,
+            &input.intensification_commitment,
+            &input.recent_successes,
+        ],
+        &input.focal_point_nominee,
+    );
     if kind == Kind::Partner {
         if given {
             return Err(AppError::bad_input(
@@ -221,11 +233,15 @@ fn merged_pathfinder(
     stored: &partnership_applications::Model,
     input: &UpdatePartnershipApplicationInput,
 ) -> async_graphql::Result<Option<Pathfinder>> {
-    let given = input.country.is_some()
-        || input.reasons_for_interest.is_some()
-        || input.intensification_commitment.is_some()
-        || input.recent_successes.is_some()
-        || input.focal_point_nominee.is_some();
+    let given = any_pathfinder_item(
+        &[
+            &input.country,
+            &input.reasons_for_interest,
+            &input.intensification_commitment,
+            &input.recent_successes,
+        ],
+        &input.focal_point_nominee,
+    );
     if !given {
         return Ok(None);
     }

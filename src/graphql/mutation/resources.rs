@@ -141,7 +141,7 @@ async fn changeable(
     id: &ID,
 ) -> async_graphql::Result<entity::resources::Model> {
     let resource = visible(ctx, id).await?;
-    resource_service::changeable_by(actor, &resource)?;
+    policy::change_resource(actor, &resource)?;
     Ok(resource)
 }
 
@@ -151,7 +151,7 @@ async fn visible(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<entity::re
         .loaders()?
         .load_one(ResourceKey(row_id))
         .await?
-        .filter(|r| resource_service::visible_to(ctx.viewer(), r))
+        .filter(|r| policy::read_resource(ctx.viewer(), r))
         .ok_or(AppError::NotFound("resource"))?)
 }
 
@@ -181,11 +181,7 @@ impl ResourceMutations {
     ) -> async_graphql::Result<ResourcePayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let partner_id = ids::expect("partnerId", &input.partner_id, NodeKind::Partner)?;
-        if !(actor.is_staff() || actor.belongs_to(partner_id)) {
-            return Err(
-                AppError::forbidden("you submit resources for a partner you work for").into(),
-            );
-        }
+        policy::submit_resource(actor, partner_id)?;
         let new = NewResource {
             partner_id,
             kind: input.kind.into(),
@@ -323,9 +319,7 @@ impl ResourceMutations {
     ) -> async_graphql::Result<ResourcePayload> {
         let actor = policy::authenticated(ctx.viewer())?;
         let resource = visible(ctx, &input.resource_id).await?;
-        if !actor.is_staff() {
-            return Err(AppError::forbidden("only the secretariat reviews resources").into());
-        }
+        policy::review_resources(actor)?;
         let reason = optional(input.reason.as_deref(), |r| Reason::parse("reason", r))?;
         let app = ctx.app()?;
         let changed =

@@ -86,11 +86,7 @@ impl PartnershipApplication {
 
     /// The language the applicant is written to in.
     async fn locale(&self) -> Locale {
-        self.0
-            .locale
-            .parse::<crate::domain::Locale>()
-            .unwrap_or_default()
-            .into()
+        crate::graphql::locale::original(&self.0.locale)
     }
 
     async fn organisation(&self) -> async_graphql::Result<ApplicantOrganisation> {

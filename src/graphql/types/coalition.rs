@@ -1,6 +1,6 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
-use entity::coalitions;
+use entity::{coalitions, text_translations};
 
 use super::{ActionGroup, Locale, Partner, PathfinderCountry, ProgressSummary, ThematicArea};
 use crate::{
@@ -28,19 +28,15 @@ impl Coalition {
         ctx: &Context<'_>,
         locale: Option<Locale>,
     ) -> async_graphql::Result<Option<TextTranslation>> {
-        let Some(wanted) = locale::wanted(ctx, locale) else {
-            return Ok(None);
-        };
-        if self.0.original_locale == wanted.as_str() {
-            return Ok(None);
-        }
-        let rows = ctx
-            .loaders()?
-            .load_one(CoalitionTranslations(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(locale::pick(Some(wanted), &self.0.original_locale, &rows)
-            .and_then(TextTranslation::from_row))
+        let row = locale::translation(
+            ctx,
+            locale,
+            &self.0.original_locale,
+            CoalitionTranslations(self.0.id),
+            |t: &text_translations::Model| t.locale.as_str(),
+        )
+        .await?;
+        Ok(row.as_ref().and_then(TextTranslation::from_row))
     }
 }
 
@@ -80,20 +76,13 @@ impl Coalition {
 
     /// The language of the name and description as written.
     async fn original_locale(&self) -> Locale {
-        self.0
-            .original_locale
-            .parse::<crate::domain::Locale>()
-            .unwrap_or_default()
-            .into()
+        locale::original(&self.0.original_locale)
     }
 
     /// Its translations (the original is not among them).
     async fn translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TextTranslation>> {
-        let rows = ctx
-            .loaders()?
-            .load_one(CoalitionTranslations(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows: Vec<text_translations::Model> =
+            locale::all(ctx, CoalitionTranslations(self.0.id)).await?;
         Ok(rows.iter().filter_map(TextTranslation::from_row).collect())
     }
 

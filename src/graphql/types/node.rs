@@ -134,7 +134,7 @@ pub async fn resolve(
                 Some(Stream::Resource(resource_id)) => loaders
                     .load_one(ResourceKey(resource_id))
                     .await?
-                    .is_some_and(|r| crate::services::resources::visible_to(viewer, &r)),
+                    .is_some_and(|r| crate::auth::policy::read_resource(viewer, &r)),
                 Some(Stream::Application(application_id)) => loaders
                     .load_one(ApplicationKey(application_id))
                     .await?
@@ -151,7 +151,7 @@ pub async fn resolve(
         NodeKind::Resource => loaders
             .load_one(ResourceKey(row_id))
             .await?
-            .filter(|r| crate::services::resources::visible_to(viewer, r))
+            .filter(|r| crate::auth::policy::read_resource(viewer, r))
             .map(|r| Node::Resource(Resource::new(r))),
         NodeKind::Notification => {
             let Some(viewer) = viewer else {

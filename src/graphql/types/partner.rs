@@ -33,7 +33,7 @@ impl Partner {
         let viewer = ctx.viewer();
         Ok(rows
             .into_iter()
-            .filter(|r| crate::services::resources::visible_to(viewer, r))
+            .filter(|r| crate::auth::policy::read_resource(viewer, r))
             .map(super::Resource::new)
             .collect())
     }

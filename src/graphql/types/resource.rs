@@ -1,5 +1,5 @@
 //! A resource of the knowledge platform, as the API shows it. Only those who
-//! may read it (`services::resources::visible_to`) are ever handed one.
+//! may read it (`policy::read_resource`) are ever handed one.
 use async_graphql::{
     connection::{Connection, Edge},
     Context, Object, SimpleObject, ID,
@@ -94,18 +94,14 @@ impl Resource {
         ctx: &Context<'_>,
         locale: Option<Locale>,
     ) -> async_graphql::Result<Option<resource_translations::Model>> {
-        let Some(wanted) = locale::wanted(ctx, locale) else {
-            return Ok(None);
-        };
-        if self.0.original_locale == wanted.as_str() {
-            return Ok(None);
-        }
-        let rows = ctx
-            .loaders()?
-            .load_one(ResourceTranslationsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.into_iter().find(|t| t.locale == wanted.as_str()))
+        locale::translation(
+            ctx,
+            locale,
+            &self.0.original_locale,
+            ResourceTranslationsOf(self.0.id),
+            |t: &resource_translations::Model| t.locale.as_str(),
+        )
+        .await
     }
 
     async fn links(&self, ctx: &Context<'_>, target: &str) -> async_graphql::Result<Vec<i64>> {
@@ -173,11 +169,7 @@ impl Resource {
     }
 
     async fn original_locale(&self) -> Locale {
-        self.0
-            .original_locale
-            .parse::<crate::domain::Locale>()
-            .unwrap_or_default()
-            .into()
+        locale::original(&self.0.original_locale)
     }
 
     /// Its translations (the original is not among them).
@@ -185,11 +177,8 @@ impl Resource {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ResourceTranslation>> {
-        let rows = ctx
-            .loaders()?
-            .load_one(ResourceTranslationsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows: Vec<resource_translations::Model> =
+            locale::all(ctx, ResourceTranslationsOf(self.0.id)).await?;
         Ok(rows
             .into_iter()
             .filter_map(|t| {

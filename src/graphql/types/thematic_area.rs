@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object, ID};
-use entity::thematic_areas;
+use entity::{text_translations, thematic_areas};
 
 use super::{Coalition, Locale};
 use crate::{
@@ -22,19 +22,15 @@ impl ThematicArea {
         ctx: &Context<'_>,
         locale: Option<Locale>,
     ) -> async_graphql::Result<Option<TextTranslation>> {
-        let Some(wanted) = locale::wanted(ctx, locale) else {
-            return Ok(None);
-        };
-        if self.0.original_locale == wanted.as_str() {
-            return Ok(None);
-        }
-        let rows = ctx
-            .loaders()?
-            .load_one(ThematicAreaTranslations(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(locale::pick(Some(wanted), &self.0.original_locale, &rows)
-            .and_then(TextTranslation::from_row))
+        let row = locale::translation(
+            ctx,
+            locale,
+            &self.0.original_locale,
+            ThematicAreaTranslations(self.0.id),
+            |t: &text_translations::Model| t.locale.as_str(),
+        )
+        .await?;
+        Ok(row.as_ref().and_then(TextTranslation::from_row))
     }
 }
 
@@ -70,20 +66,13 @@ impl ThematicArea {
 
     /// The language of the name and description as written.
     async fn original_locale(&self) -> Locale {
-        self.0
-            .original_locale
-            .parse::<crate::domain::Locale>()
-            .unwrap_or_default()
-            .into()
+        locale::original(&self.0.original_locale)
     }
 
     /// Its translations (the original is not among them).
     async fn translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TextTranslation>> {
-        let rows = ctx
-            .loaders()?
-            .load_one(ThematicAreaTranslations(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows: Vec<text_translations::Model> =
+            locale::all(ctx, ThematicAreaTranslations(self.0.id)).await?;
         Ok(rows.iter().filter_map(TextTranslation::from_row).collect())
     }
 
