@@ -6,7 +6,7 @@ use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     sqlx::{
-        postgres::PgPoolOptions,
+        postgres::{PgConnectOptions, PgPoolOptions},
         sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     },
     ConnectionTrait, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector,
@@ -36,10 +36,16 @@ pub async fn connect_for(
     workload: Workload,
 ) -> anyhow::Result<DatabaseConnection> {
     let mut db = if url.is_postgres() {
+        let options = PgConnectOptions::from_str(url.expose())
+            .with_context(|| format!("parsing {}", url.redacted()))?
+            // The planner deems a broad search expensive enough to JIT-compile
+            // it, which costs tens of milliseconds every time, more than
+            // running it; our statements are all short.
+            .options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(5))
-            .connect(url.expose())
+            .connect_with(options)
             .await
             .with_context(|| format!("connecting to {}", url.redacted()))?;
         SqlxPostgresConnector::from_sqlx_postgres_pool(pool)

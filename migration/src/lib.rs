@@ -13,6 +13,7 @@ mod m20261202_000007_create_mail_outbox;
 mod m20261202_000008_create_partnership_applications;
 mod m20261202_000009_create_translations;
 mod m20261202_000010_create_resources;
+mod m20261203_000011_index_search_per_language;
 mod support;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_create_partnership_applications::Migration),
             Box::new(m20261202_000009_create_translations::Migration),
             Box::new(m20261202_000010_create_resources::Migration),
+            Box::new(m20261203_000011_index_search_per_language::Migration),
         ]
     }
 }

@@ -34,6 +34,12 @@ struct Args {
     postgres: Option<String>,
     #[arg(long)]
     postgres_only: bool,
+    /// Keep the PostgreSQL database after the run and print its URL.
+    #[arg(long)]
+    keep: bool,
+    /// Run against a PostgreSQL database a `--keep` run left (no build).
+    #[arg(long)]
+    reuse: Option<String>,
 }
 
 #[global_allocator]
@@ -53,10 +59,18 @@ async fn main() -> anyhow::Result<()> {
         "bench-search: {} resources, {} s, {} connections, answer cache off",
         args.resources, args.seconds, args.connections
     );
+    if let Some(url) = &args.reuse {
+        return run(url, true, false, &args).await;
+    }
     for admin_url in backends {
         let database = BenchDatabase::create(admin_url.as_deref()).await?;
-        let result = run(&database, &args).await;
-        database.drop().await?;
+        let postgres = database.postgres_admin_url().is_some();
+        let result = run(&database.url, postgres, true, &args).await;
+        if args.keep && postgres {
+            println!("kept: --reuse {}", database.url);
+        } else {
+            database.drop().await?;
+        }
         result?;
     }
     Ok(())
@@ -75,9 +89,9 @@ fn body(n: u64) -> serde_json::Value {
     json!({ "query": SEARCH, "variables": { "filter": filter } })
 }
 
-async fn run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
+async fn run(database_url: &str, postgres: bool, build: bool, args: &Args) -> anyhow::Result<()> {
     let config = Config {
-        database_url: Some(SecretUrl::new(database.url.clone())),
+        database_url: Some(SecretUrl::new(database_url.to_owned())),
         database_max_connections: 16,
         bind_addr: "127.0.0.1:0".parse()?,
         query_cache_mb: 0,
@@ -86,17 +100,21 @@ async fn run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
     };
     let app = Application::build(config).await?;
     let started = std::time::Instant::now();
-    library::build(&app.state().db, args.resources).await?;
-    if database.postgres_admin_url().is_some() {
-        use sea_orm::ConnectionTrait;
-        app.state().db.execute_unprepared("ANALYZE").await?;
+    let backend = if postgres { "PostgreSQL" } else { "SQLite" };
+    if build {
+        library::build(&app.state().db, args.resources).await?;
+        if postgres {
+            use sea_orm::ConnectionTrait;
+            app.state().db.execute_unprepared("ANALYZE").await?;
+        }
+        println!(
+            "\n{backend}: {} resources built in {:.1} s",
+            args.resources,
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!("\n{backend}: reusing {database_url}");
     }
-    println!(
-        "\n{}: {} resources built in {:.1} s",
-        database.backend(),
-        args.resources,
-        started.elapsed().as_secs_f64()
-    );
     let url = format!("http://{}/graphql", app.local_addr());
     let metrics = app.state().metrics.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

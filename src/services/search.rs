@@ -173,21 +173,35 @@ impl Search {
     pub fn push_hits(&self, sql: &mut SqlBuilder, backend: DbBackend, locale: Option<Locale>) {
         match backend {
             DbBackend::Postgres => {
-                sql.push(
-                    "(SELECT s.resource_id, MAX(ts_rank_cd(s.document, q.query) + \
-                     CASE WHEN s.title_key = ",
-                )
-                .bind(self.title_key.clone())
-                .push(&format!(
-                    " THEN {EXACT_TITLE_BONUS} ELSE 0 END)::float8 AS rank \
-                     FROM resource_search s JOIN "
-                ));
-                self.push_queries(sql);
-                sql.push(" ON q.locale = s.locale WHERE s.document @@ q.query");
-                if let Some(locale) = locale {
-                    sql.push(" AND s.locale = ").bind(locale.as_str());
+                // One branch per language, with its locale written as a literal
+                // so that the planner picks that language's partial index (see
+                // the `index_search_per_language` migration).
+                let locales = match locale {
+                    Some(locale) => vec![locale],
+                    None => Locale::ALL.to_vec(),
+                };
+                sql.push("(SELECT resource_id, MAX(rank) AS rank FROM (");
+                for (i, locale) in locales.into_iter().enumerate() {
+                    if i > 0 {
+                        sql.push(" UNION ALL ");
+                    }
+                    sql.push(
+                        "SELECT s.resource_id, (ts_rank_cd(s.document, q) + \
+                         CASE WHEN s.title_key = ",
+                    )
+                    .bind(self.title_key.clone())
+                    .push(&format!(
+                        " THEN {EXACT_TITLE_BONUS} ELSE 0 END)::float8 AS rank \
+                         FROM resource_search s, websearch_to_tsquery('{}', unaccent(",
+                        config(locale)
+                    ))
+                    .bind(self.text.clone())
+                    .push(&format!(
+                        ")) AS q WHERE s.locale = '{}' AND s.document @@ q",
+                        locale.as_str()
+                    ));
                 }
-                sql.push(" GROUP BY s.resource_id)");
+                sql.push(") AS matched GROUP BY resource_id)");
             }
             _ => {
                 // FTS5's `rank` column is bm25 with the weights the migration
