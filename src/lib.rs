@@ -1,6 +1,5 @@
 //! coalition: a GraphQL backend for multi-stakeholder coalitions.
 pub mod auth;
-pub mod bench;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use coalition::bench::fragment_chain;
+use coalition::graphql::limits::shapes::fragment_chain;
 
 use crate::helpers::{first_error_code, spawn_app, TestApp};
 
@@ -536,7 +536,7 @@ async fn the_worst_admitted_requests_leave_others_answered() {
 
 /// The costliest request the limits admit, as the benchmark sends it.
 fn worst_admitted_query() -> String {
-    coalition::bench::worst_admitted_query()
+    coalition::graphql::limits::shapes::worst_admitted_query()
 }
 
 #[tokio::test]

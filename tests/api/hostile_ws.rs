@@ -74,7 +74,7 @@ async fn hostile_documents_are_refused_per_subscription() {
         ("a syntax error", "subscription { myNotifications { ".to_owned() + &"x".repeat(7_000) + " {"),
         ("a fragment bomb", format!(
             "subscription {{ myNotifications {{ ...F0 }} }}{}",
-            coalition::bench::fragment_chain("Notification", 20, 2, "reason")
+            coalition::graphql::limits::shapes::fragment_chain("Notification", 20, 2, "reason")
         )),
         ("a costly delivery", "subscription { commitmentUpdated(commitmentId: \"x\") { partner { commitments(first: 100) { nodes { partner { name } reports(first: 100) { nodes { narrative } } } } } } }".to_owned()),
         ("two root fields", "subscription { a: myNotifications { reason } b: myNotifications { reason } }".to_owned()),

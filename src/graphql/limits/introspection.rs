@@ -199,7 +199,7 @@ mod tests {
         }
         let chain = format!(
             "{{ __schema {{ types {{ ...F0 }} }} }}{}",
-            crate::bench::fragment_chain("__Type", 64, 2, "name")
+            crate::graphql::limits::shapes::fragment_chain("__Type", 64, 2, "name")
         );
         assert!(matches!(
             check(&chain),

@@ -16,6 +16,7 @@ mod introspection;
 pub mod json;
 mod lexer;
 mod shape;
+pub mod shapes;
 
 use async_graphql::{
     parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection},

@@ -69,7 +69,12 @@ fn fragments_are_charged_for_what_they_expand_to() {
     // Each level spreads the next three times: 3^9 copies of the page.
     let query = format!(
         "{{ ...F0 }}{}",
-        crate::bench::fragment_chain("Query", 9, 3, "commitments(first: 1) { totalCount }")
+        crate::graphql::limits::shapes::fragment_chain(
+            "Query",
+            9,
+            3,
+            "commitments(first: 1) { totalCount }"
+        )
     );
     let started = Instant::now();
     let refused = refusal(&query);
@@ -82,7 +87,7 @@ fn fragments_are_charged_for_what_they_expand_to() {
     // The same bomb of __typename only, in an operation that does not run.
     let query = format!(
         "query A {{ me {{ id }} }} query B {{ ...F0 }}{}",
-        crate::bench::fragment_chain("Query", 30, 2, "__typename")
+        crate::graphql::limits::shapes::fragment_chain("Query", 30, 2, "__typename")
     );
     let refused = admit(shape(), &query, Some("A"), &Variables::default());
     assert!(matches!(refused, Err(Refusal::TooManyExpandedFields)));

@@ -1,11 +1,9 @@
-//! Shared pieces of the benchmark binaries: a throw-away database, a timed HTTP
-//! load with latency percentiles, and printing. Not used by the server.
+//! Shared pieces of the benchmark binaries: a throw-away database, the data
+//! sets, and a timed HTTP load with latency percentiles. A crate of its own so
+//! that the server neither builds nor links what only the benchmarks need.
 pub mod dataset;
 pub mod library;
 pub mod load;
-mod worst;
-
-pub use worst::{fragment_chain, worst_admitted_query};
 
 use rand_core::{OsRng, RngCore};
 

@@ -12,11 +12,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use coalition::{
-    bench::{library, load, BenchDatabase},
     config::{Config, SecretUrl},
     domain::Locale,
     startup::Application,
 };
+use coalition_bench::{library, load, BenchDatabase};
 use serde_json::json;
 
 const SEARCH: &str = "query($filter: ResourceFilter) { resources(first: 20, filter: $filter) {

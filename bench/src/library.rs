@@ -8,7 +8,7 @@ use entity::{partners, resources};
 use rand_core::{OsRng, RngCore};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 
-use crate::{
+use coalition::{
     domain::Locale,
     services::search::{self, Document},
 };

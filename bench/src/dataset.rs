@@ -7,7 +7,7 @@ use entity::{
 };
 use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
-use crate::domain::{
+use coalition::domain::{
     ActionGroupStatus, CommitmentStatus, GroupRole, MembershipStatus, PartnerKind, ReviewState,
     Visibility,
 };

@@ -26,11 +26,11 @@ use std::{
 
 use clap::Parser;
 use coalition::{
-    bench::{dataset, load, BenchDatabase},
     config::{Config, SecretUrl},
     graphql::ids::{encode, NodeKind},
     startup::Application,
 };
+use coalition_bench::{dataset, load, BenchDatabase};
 use serde_json::json;
 
 const GROUP_LIST: &str = "{ actionGroups(first: 20) { nodes { members(first: 50) { edges { role node { partner { name kind } } } } commitments(first: 50) { nodes { title progress partner { name } } } } } }";
@@ -208,7 +208,7 @@ fn print_row(label: &str, report: &load::LoadReport, statements: Option<f64>) {
 /// The group list from 12 connections, alone and beside the worst admitted
 /// request from 4, with the answer cache off and on.
 async fn hostile_run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()> {
-    let worst = coalition::bench::worst_admitted_query();
+    let worst = coalition::graphql::limits::shapes::worst_admitted_query();
     println!(
         "\nworst admitted request ({} bytes), 4 connections, beside the group list from 12:",
         worst.len()

@@ -18,10 +18,10 @@ use std::{
 use anyhow::Context;
 use clap::Parser;
 use coalition::{
-    bench::BenchDatabase,
     config::{Config, SecretUrl},
     startup::Application,
 };
+use coalition_bench::BenchDatabase;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::{

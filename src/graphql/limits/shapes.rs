@@ -1,10 +1,10 @@
-//! The costliest request the document limits admit, for the hostile-load
-//! benchmark and the hostile-input tests: as many aliased full pages of
+//! Documents at the edge of what the limits admit, for the hostile-input tests
+//! and the hostile-load benchmark. The costliest request the limits admit: as many aliased full pages of
 //! commitments (each with its count, partner and group: four statements) as fit
 //! under the cost and statement budgets, found by asking the limits themselves.
 use async_graphql::Variables;
 
-use crate::graphql::limits::{self, SchemaShape};
+use super::{self as limits, SchemaShape};
 
 const PAGE: &str = "commitments(first: 100) { totalCount nodes { title progress status dueOn \
      partner { name kind } actionGroup { name } } }";
