@@ -4,6 +4,7 @@
 pub mod dataset;
 pub mod library;
 pub mod load;
+pub mod process;
 
 use rand_core::{OsRng, RngCore};
 

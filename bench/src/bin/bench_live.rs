@@ -7,7 +7,6 @@
 //! commit to delivery, and lost events (must be 0); then checks that 10,000
 //! subscribers are held by one node.
 use std::{
-    process::Stdio,
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc,
@@ -21,14 +20,13 @@ use coalition::{
     config::{Config, SecretUrl},
     startup::Application,
 };
-use coalition_bench::BenchDatabase;
+use coalition_bench::{
+    process::{ServerProcess, LISTENING},
+    BenchDatabase,
+};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::Command,
-    sync::Mutex,
-};
+use tokio::{process::Command, sync::Mutex};
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
 
 #[global_allocator]
@@ -89,30 +87,14 @@ async fn serve() -> anyhow::Result<()> {
         ..Config::default()
     };
     let app = Application::build(config).await?;
-    println!("LISTENING {}", app.local_addr());
+    println!("{LISTENING}{}", app.local_addr());
     app.run_until(coalition::startup::shutdown_signal()).await
 }
 
-struct Server {
-    process: tokio::process::Child,
-    address: String,
-}
-
-impl Server {
-    fn rss_kib(&self) -> u64 {
-        let Some(pid) = self.process.id() else {
-            return 0;
-        };
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-async fn start_server(database: &BenchDatabase, redis: Option<&str>) -> anyhow::Result<Server> {
+async fn start_server(
+    database: &BenchDatabase,
+    redis: Option<&str>,
+) -> anyhow::Result<ServerProcess> {
     let mut command = Command::new(std::env::current_exe()?);
     command
         .arg("--serve")
@@ -121,31 +103,17 @@ async fn start_server(database: &BenchDatabase, redis: Option<&str>) -> anyhow::
             "REDIS_CHANNEL",
             format!("bench-{}:events", std::process::id()),
         )
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true);
+        .env("RUST_LOG", "warn");
     match redis {
         Some(url) => command.env("REDIS_URL", url),
         None => command.env_remove("REDIS_URL"),
     };
-    let mut process = command.spawn()?;
-    let mut lines = BufReader::new(process.stdout.take().context("server stdout")?).lines();
-    let address = loop {
-        let line = lines
-            .next_line()
-            .await?
-            .context("the server stopped before listening")?;
-        if let Some(address) = line.strip_prefix("LISTENING ") {
-            break address.to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok(Server { process, address })
+    ServerProcess::start(command).await
 }
 
 async fn graphql(
     http: &reqwest::Client,
-    server: &Server,
+    server: &ServerProcess,
     token: Option<&str>,
     query: &str,
     variables: Value,
@@ -171,7 +139,7 @@ struct Scene {
     commitment: String,
 }
 
-async fn scene(http: &reqwest::Client, server: &Server) -> anyhow::Result<Scene> {
+async fn scene(http: &reqwest::Client, server: &ServerProcess) -> anyhow::Result<Scene> {
     let login = graphql(
         http,
         server,
@@ -276,7 +244,7 @@ async fn open_with(
 
 async fn report(
     http: &reqwest::Client,
-    server: &Server,
+    server: &ServerProcess,
     scene: &Scene,
     progress: i64,
 ) -> anyhow::Result<()> {

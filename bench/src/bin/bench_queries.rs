@@ -1,14 +1,17 @@
-//! `cargo run --release --bin bench-queries -- [--seconds N] [--postgres URL]`
+//! `cargo run --release -p coalition-bench --bin bench-queries -- [--seconds N] [--postgres URL]`
 //!
 //! Builds the collaboration-core data set (1,000 partners, 100 action groups,
 //! 2,000 memberships, 5,000 commitments, 20,000 progress reports), starts the real
-//! server on it, and drives two queries over HTTP with 16 concurrent connections
+//! server on it as a process of its own (this binary in server mode), and drives two queries over HTTP with 16 concurrent connections
 //! for a fixed time each: the group list and a single group with its commitments'
 //! latest reports, first with the answer cache off (every request runs in full),
 //! then with it on (the default), then with it on while another client writes
-//! `--writes` times a second (each write makes every kept answer stale). Prints requests/s, p50/p99 latency and SQL
-//! statements per request, on SQLite and, when a PostgreSQL URL is given (or
-//! TEST_DATABASE_URL is set), on PostgreSQL too.
+//! `--writes` times a second (each write makes every kept answer stale). Prints
+//! requests/s, p50/p99 latency, SQL statements per request, and the CPU
+//! milliseconds per request of the server process and of PostgreSQL (all its
+//! processes on this machine), on SQLite and, when a PostgreSQL URL is given
+//! (or TEST_DATABASE_URL is set), on PostgreSQL too. `--url` drives a server
+//! that is already running (its data set built by this binary) instead.
 //!
 //! `--hostile` adds a run in which 4 connections send the costliest request the
 //! document limits admit (a different one each time, so no answer cache serves
@@ -30,7 +33,11 @@ use coalition::{
     graphql::ids::{encode, NodeKind},
     startup::Application,
 };
-use coalition_bench::{dataset, load, BenchDatabase};
+use coalition_bench::{
+    dataset, load,
+    process::{statements_executed, CpuReading, ServerProcess, LISTENING},
+    BenchDatabase,
+};
 use serde_json::json;
 
 const GROUP_LIST: &str = "{ actionGroups(first: 20) { nodes { members(first: 50) { edges { role node { partner { name kind } } } } commitments(first: 50) { nodes { title progress partner { name } } } } } }";
@@ -66,6 +73,13 @@ struct Args {
     /// Two server binaries to compare on the group list, answer cache off.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     compare: Vec<std::path::PathBuf>,
+    /// Drive this running server's /graphql (e.g. http://127.0.0.1:8080/graphql)
+    /// instead of building a data set and starting one.
+    #[arg(long)]
+    url: Option<String>,
+    /// Internal: run as the server (DATABASE_URL, QUERY_CACHE_MB from the environment).
+    #[arg(long, hide = true)]
+    serve: bool,
 }
 
 /// mimalloc: async-graphql allocates per field, and glibc's malloc spent a
@@ -76,6 +90,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.serve {
+        return serve().await;
+    }
+    if let Some(url) = &args.url {
+        return drive_url(url, &args).await;
+    }
     let mut backends: Vec<Option<String>> = Vec::new();
     if !args.postgres_only {
         backends.push(None);
@@ -129,14 +149,10 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
     } else {
         &runs[..]
     };
+    let client = reqwest::Client::new();
     for &(label, cache_mb, writes) in runs {
-        let app = Application::build(config(database, cache_mb)?).await?;
-        let url = format!("http://{}/graphql", app.local_addr());
-        let metrics = app.state().metrics.clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until(async {
-            let _ = stopped.await;
-        }));
+        let server = start_server(&database.url, cache_mb).await?;
+        let url = server.graphql_url();
         let queries = [
             ("group list", json!({ "query": GROUP_LIST })),
             (
@@ -156,7 +172,8 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
         for (name, body) in queries {
             // Warm up caches and connections.
             load::run(&url, body.clone(), args.connections, Duration::from_secs(1)).await;
-            let before = metrics.statements();
+            let statements_before = statements_executed(&client, &server.address).await;
+            let cpu_before = CpuReading::now(&server);
             let report = load::run(
                 &url,
                 body,
@@ -164,8 +181,13 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
                 Duration::from_secs(args.seconds),
             )
             .await;
-            let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
-            print_row(&format!("{name}, {label}"), &report, Some(statements));
+            let cpu = CpuReading::now(&server).per_request_ms(&cpu_before, report.requests);
+            let statements = statements_per_request(
+                statements_before,
+                statements_executed(&client, &server.address).await,
+                report.requests,
+            );
+            print_row(&format!("{name}, {label}"), &report, statements, Some(cpu));
         }
         if let Some(writer) = writer {
             if writer.is_finished() {
@@ -179,28 +201,126 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
                 written.load(Ordering::Relaxed)
             );
         }
-        let _ = stop.send(());
-        let _ = server.await;
     }
     Ok(())
 }
 
+/// The server process: what a node in production runs, with the benchmark's
+/// database and answer cache size.
+async fn serve() -> anyhow::Result<()> {
+    let query_cache_mb = std::env::var("QUERY_CACHE_MB")
+        .ok()
+        .and_then(|mb| mb.parse().ok())
+        .unwrap_or(0);
+    let config = Config {
+        database_url: std::env::var("DATABASE_URL").ok().map(SecretUrl::new),
+        database_max_connections: 16,
+        bind_addr: "127.0.0.1:0".parse()?,
+        query_cache_mb,
+        ..Config::default()
+    };
+    let app = Application::build(config).await?;
+    println!("{LISTENING}{}", app.local_addr());
+    app.run_until(coalition::startup::shutdown_signal()).await
+}
+
+async fn start_server(database_url: &str, query_cache_mb: u64) -> anyhow::Result<ServerProcess> {
+    let mut command = tokio::process::Command::new(std::env::current_exe()?);
+    command
+        .arg("--serve")
+        .env("DATABASE_URL", database_url)
+        .env("QUERY_CACHE_MB", query_cache_mb.to_string())
+        .env("RUST_LOG", "warn");
+    ServerProcess::start(command).await
+}
+
+/// The two queries against a server that is already running (its CPU is not
+/// ours to read; its statements are, from /metrics, when it serves them).
+async fn drive_url(url: &str, args: &Args) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let first: serde_json::Value = client
+        .post(url)
+        .json(&json!({ "query": "{ actionGroups(first: 1) { nodes { id } } }" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let group = first["data"]["actionGroups"]["nodes"][0]["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("{url} has no action group: {first}"))?
+        .to_owned();
+    let address = url::Url::parse(url)?;
+    let address = format!(
+        "{}:{}",
+        address.host_str().unwrap_or("127.0.0.1"),
+        address.port_or_known_default().unwrap_or(80)
+    );
+    println!(
+        "bench-queries: {url}, {} s per query, {} connections",
+        args.seconds, args.connections
+    );
+    print_header();
+    let queries = [
+        ("group list", json!({ "query": GROUP_LIST })),
+        (
+            "single group",
+            json!({ "query": SINGLE_GROUP, "variables": { "id": group } }),
+        ),
+    ];
+    for (name, body) in queries {
+        load::run(url, body.clone(), args.connections, Duration::from_secs(1)).await;
+        let before = statements_executed(&client, &address).await;
+        let report = load::run(
+            url,
+            body,
+            args.connections,
+            Duration::from_secs(args.seconds),
+        )
+        .await;
+        let statements = statements_per_request(
+            before,
+            statements_executed(&client, &address).await,
+            report.requests,
+        );
+        print_row(name, &report, statements, None);
+    }
+    Ok(())
+}
+
+fn statements_per_request(before: Option<u64>, after: Option<u64>, requests: usize) -> Option<f64> {
+    Some((after? - before?) as f64 / requests.max(1) as f64)
+}
+
 fn print_header() {
     println!(
-        "{:<52} {:>9} {:>9} {:>9} {:>10} {:>7}",
-        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
+        "{:<52} {:>9} {:>9} {:>9} {:>10} {:>11} {:>10} {:>7}",
+        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "server CPU", "PG CPU", "errors"
+    );
+    println!(
+        "{:<52} {:>9} {:>9} {:>9} {:>10} {:>11} {:>10} {:>7}",
+        "", "", "", "", "", "ms/req", "ms/req", ""
     );
 }
 
-fn print_row(label: &str, report: &load::LoadReport, statements: Option<f64>) {
+fn print_row(
+    label: &str,
+    report: &load::LoadReport,
+    statements: Option<f64>,
+    cpu_ms: Option<(f64, f64)>,
+) {
     let statements = statements.map_or("".to_owned(), |s| format!("{s:.2}"));
+    let (server, postgres) = cpu_ms.map_or(("".to_owned(), "".to_owned()), |(s, p)| {
+        (format!("{s:.2}"), format!("{p:.2}"))
+    });
     println!(
-        "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10} {:>7}",
+        "{:<52} {:>9.0} {:>9.2} {:>9.2} {:>10} {:>11} {:>10} {:>7}",
         label,
         report.per_second(),
         report.percentile(0.50).as_secs_f64() * 1000.0,
         report.percentile(0.99).as_secs_f64() * 1000.0,
         statements,
+        server,
+        postgres,
         report.errors,
     );
 }
@@ -215,48 +335,51 @@ async fn hostile_run(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
     );
     print_header();
     for (label, cache_mb) in [("no cache", 0), ("answer cache", 64)] {
-        let app = Application::build(config(database, cache_mb)?).await?;
-        let url = format!("http://{}/graphql", app.local_addr());
-        let metrics = app.state().metrics.clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until(async {
-            let _ = stopped.await;
-        }));
+        let server = start_server(&database.url, cache_mb).await?;
+        let url = server.graphql_url();
         let seconds = Duration::from_secs(args.seconds);
         let group_list = json!({ "query": GROUP_LIST });
         load::run(&url, group_list.clone(), 12, Duration::from_secs(1)).await;
         let alone = load::run(&url, group_list.clone(), 12, seconds).await;
-        print_row(&format!("group list alone, {label}"), &alone, None);
+        print_row(&format!("group list alone, {label}"), &alone, None, None);
         // A comment that differs per request: the cache cannot serve it.
         let worst_body = {
             let worst = worst.clone();
             move |n: u64| json!({ "query": format!("{worst} # {n}") })
         };
-        let before = metrics.statements();
+        let client = reqwest::Client::new();
+        let before = statements_executed(&client, &server.address).await;
+        let cpu_before = CpuReading::now(&server);
         let (beside, heavy) = tokio::join!(
             load::run(&url, group_list, 12, seconds),
             load::run_varied(&url, worst_body, 4, seconds),
         );
-        let heavy_statements = (metrics.statements() - before) as f64
-            / (heavy.requests + beside.requests).max(1) as f64;
+        let both = heavy.requests + beside.requests;
+        let cpu = CpuReading::now(&server).per_request_ms(&cpu_before, both);
+        let statements = statements_per_request(
+            before,
+            statements_executed(&client, &server.address).await,
+            both,
+        );
         print_row(
             &format!("group list beside the worst, {label}"),
             &beside,
+            None,
             None,
         );
         print_row(
             &format!("worst admitted request, {label}"),
             &heavy,
-            Some(heavy_statements),
+            statements,
+            Some(cpu),
         );
+        println!("  (statements and CPU per request of both loads together)");
         let ratio = beside.percentile(0.99).as_secs_f64() / alone.percentile(0.99).as_secs_f64();
         println!(
             "  group list p99: {:.1} ms alone, {:.1} ms beside the worst: {ratio:.2}x (target: at most 3x)",
             alone.percentile(0.99).as_secs_f64() * 1000.0,
             beside.percentile(0.99).as_secs_f64() * 1000.0,
         );
-        let _ = stop.send(());
-        let _ = server.await;
     }
     Ok(())
 }
@@ -312,6 +435,7 @@ async fn compare_binaries(
                 print_row(
                     &format!("{label}, round {round}: {}", binary.display()),
                     &report,
+                    None,
                     None,
                 );
             }

@@ -1,0 +1,148 @@
+//! The server under measurement as a process of its own (so that its CPU time
+//! and memory are its own, not the load generator's), and the CPU time of the
+//! processes a benchmark looks at, read from `/proc`.
+use std::process::Stdio;
+
+use anyhow::Context;
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+/// What a server in benchmark mode prints once it listens.
+pub const LISTENING: &str = "LISTENING ";
+
+/// A running server process, killed when dropped.
+pub struct ServerProcess {
+    process: Child,
+    /// host:port it listens on.
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Spawns `command` (a server that prints [`LISTENING`] and its address
+    /// on standard output) and waits until it listens.
+    pub async fn start(mut command: Command) -> anyhow::Result<Self> {
+        command.stdout(Stdio::piped()).kill_on_drop(true);
+        let mut process = command.spawn()?;
+        let mut lines = BufReader::new(process.stdout.take().context("server stdout")?).lines();
+        let address = loop {
+            let line = lines
+                .next_line()
+                .await?
+                .context("the server stopped before listening")?;
+            if let Some(address) = line.strip_prefix(LISTENING) {
+                break address.to_owned();
+            }
+        };
+        // Keep reading, so that the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self { process, address })
+    }
+
+    pub fn graphql_url(&self) -> String {
+        format!("http://{}/graphql", self.address)
+    }
+
+    fn pid(&self) -> Option<u32> {
+        self.process.id()
+    }
+
+    /// Resident memory, KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let Some(pid) = self.pid() else {
+            return 0;
+        };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// CPU seconds (user and system) the process has used so far.
+    pub fn cpu_seconds(&self) -> f64 {
+        self.pid().and_then(cpu_seconds_of).unwrap_or(0.0)
+    }
+}
+
+/// CPU seconds (user and system) of one process, from `/proc/<pid>/stat`.
+fn cpu_seconds_of(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces: count from after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // Fields 14 and 15 of stat(5) (utime, stime) are the 12th and 13th here.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / clock_ticks_per_second())
+}
+
+fn clock_ticks_per_second() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 {
+        ticks as f64
+    } else {
+        100.0
+    }
+}
+
+/// CPU seconds used so far by every PostgreSQL process of this machine (its
+/// backends, which live as long as the server's pooled connections, and its
+/// background workers). Zero where none runs.
+pub fn postgres_cpu_seconds() -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|comm| comm.trim_end().starts_with("postgres"))
+        })
+        .filter_map(cpu_seconds_of)
+        .sum()
+}
+
+/// CPU seconds the server and PostgreSQL used between two readings.
+#[derive(Clone, Copy, Default)]
+pub struct CpuReading {
+    pub server: f64,
+    pub postgres: f64,
+}
+
+impl CpuReading {
+    pub fn now(server: &ServerProcess) -> Self {
+        Self {
+            server: server.cpu_seconds(),
+            postgres: postgres_cpu_seconds(),
+        }
+    }
+
+    /// Milliseconds of each per request since `earlier`.
+    pub fn per_request_ms(&self, earlier: &Self, requests: usize) -> (f64, f64) {
+        let requests = requests.max(1) as f64;
+        (
+            (self.server - earlier.server) * 1000.0 / requests,
+            (self.postgres - earlier.postgres) * 1000.0 / requests,
+        )
+    }
+}
+
+/// SQL statements the server at `address` has run for requests so far, from
+/// its `/metrics`; None when it does not say.
+pub async fn statements_executed(client: &reqwest::Client, address: &str) -> Option<u64> {
+    let text = client
+        .get(format!("http://{address}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("coalition_db_statements_total "))
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .map(|value| value as u64)
+}
