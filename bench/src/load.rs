@@ -3,6 +3,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// Whether the load asks for gzip-compressed answers, as browsers do.
+static ACCEPT_GZIP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every later load send `Accept-Encoding: gzip` (and decompress).
+pub fn accept_gzip(on: bool) {
+    ACCEPT_GZIP.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub struct LoadReport {
     pub requests: usize,
     pub errors: usize,
@@ -43,6 +51,7 @@ pub async fn run_varied(
     let body = std::sync::Arc::new(body);
     let sequence = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let client = reqwest::Client::builder()
+        .gzip(ACCEPT_GZIP.load(std::sync::atomic::Ordering::Relaxed))
         .pool_max_idle_per_host(connections)
         .build()
         .expect("an HTTP client");

@@ -77,6 +77,9 @@ struct Args {
     /// instead of building a data set and starting one.
     #[arg(long)]
     url: Option<String>,
+    /// Ask for gzip-compressed answers, as browsers do.
+    #[arg(long)]
+    gzip: bool,
     /// Internal: run as the server (DATABASE_URL, QUERY_CACHE_MB from the environment).
     #[arg(long, hide = true)]
     serve: bool,
@@ -93,6 +96,7 @@ async fn main() -> anyhow::Result<()> {
     if args.serve {
         return serve().await;
     }
+    load::accept_gzip(args.gzip);
     if let Some(url) = &args.url {
         return drive_url(url, &args).await;
     }
@@ -104,8 +108,14 @@ async fn main() -> anyhow::Result<()> {
         backends.push(Some(url.clone()));
     }
     println!(
-        "bench-queries: {} s per query, {} connections",
-        args.seconds, args.connections
+        "bench-queries: {} s per query, {} connections{}",
+        args.seconds,
+        args.connections,
+        if args.gzip {
+            ", Accept-Encoding: gzip"
+        } else {
+            ""
+        }
     );
     for admin_url in backends {
         let database = BenchDatabase::create(admin_url.as_deref()).await?;
