@@ -195,13 +195,29 @@ fn text(locale: Locale, count: usize) -> String {
     out
 }
 
-/// Two words of `locale` for the `n`th search, drawn as the documents' are.
-pub fn two_words(locale: Locale, n: u64) -> String {
+/// How the words of a search are drawn.
+#[derive(Clone, Copy)]
+pub enum Words {
+    /// As the documents' are: a fifth of the words are among the 40 most
+    /// common, each in about half the documents of its language.
+    AsWritten,
+    /// Each word of the vocabulary equally likely: what someone looking for a
+    /// topic types (each word is in 1% to 20% of its language's documents).
+    Topical,
+}
+
+/// Two words of `locale` for the `n`th search.
+pub fn two_words(locale: Locale, n: u64, words: Words) -> String {
     // A cheap hash of n gives two uniform draws.
     let mix = |x: u64| (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64 / (1u64 << 53) as f64;
-    let a = draw(locale, mix(n * 2 + 1));
-    let b = draw(locale, mix(n * 2 + 2));
-    format!("{a} {b}")
+    let pick = |u: f64| match words {
+        Words::AsWritten => draw(locale, u),
+        Words::Topical => word(
+            locale,
+            ((u * vocabulary_size(locale) as f64) as usize).min(vocabulary_size(locale) - 1),
+        ),
+    };
+    format!("{} {}", pick(mix(n * 2 + 1)), pick(mix(n * 2 + 2)))
 }
 
 pub const KINDS: [&str; 6] = [

@@ -1,11 +1,11 @@
-//! `cargo run --release --bin bench-search -- [--resources N] [--seconds N] [--postgres URL]`
+//! `cargo run --release -p coalition-bench --bin bench-search -- [--resources N] [--seconds N] [--postgres URL]`
 //!
 //! Builds the knowledge platform's data set (100,000 published resources in
 //! English, French and Spanish, a fifth translated), starts the real server on
 //! it with the answer cache off, and drives two-word searches with filters
 //! over HTTP from 16 connections (a different search each time: words of the
-//! three languages, with a kind, a country or a language filter, first page
-//! of 20 with highlights). Prints requests/s, p50/p99 latency and SQL
+//! three languages, drawn first as the documents' are, then as topics; with a
+//! kind, a country or a language filter; first page of 20 with highlights). Prints requests/s, p50/p99 latency and SQL
 //! statements per request, on SQLite and, with a PostgreSQL URL (or
 //! TEST_DATABASE_URL), on PostgreSQL too.
 use std::time::Duration;
@@ -16,7 +16,10 @@ use coalition::{
     domain::Locale,
     startup::Application,
 };
-use coalition_bench::{library, load, BenchDatabase};
+use coalition_bench::{
+    library::{self, Words},
+    load, BenchDatabase,
+};
 use serde_json::json;
 
 const SEARCH: &str = "query($filter: ResourceFilter) { resources(first: 20, filter: $filter) {
@@ -77,9 +80,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// The `n`th search: two words of one language, and one filter of four kinds.
-fn body(n: u64) -> serde_json::Value {
+fn body(n: u64, words: Words) -> serde_json::Value {
     let locale = Locale::ALL[(n % 3) as usize];
-    let search = library::two_words(locale, n);
+    let search = library::two_words(locale, n, words);
     let filter = match n % 4 {
         0 => json!({ "search": search }),
         1 => json!({ "search": search, "kind": library::KINDS[(n as usize / 4) % 6] }),
@@ -121,29 +124,35 @@ async fn run(database_url: &str, postgres: bool, build: bool, args: &Args) -> an
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    load::run_varied(&url, body, args.connections, Duration::from_secs(1)).await;
-    let before = metrics.statements();
-    let report = load::run_varied(
-        &url,
-        body,
-        args.connections,
-        Duration::from_secs(args.seconds),
-    )
-    .await;
-    let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
     println!(
-        "{:<40} {:>9} {:>9} {:>9} {:>10} {:>7}",
+        "{:<44} {:>9} {:>9} {:>9} {:>10} {:>7}",
         "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
     );
-    println!(
-        "{:<40} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
-        "two-word search + filter, 20 hits",
-        report.per_second(),
-        report.percentile(0.50).as_secs_f64() * 1000.0,
-        report.percentile(0.99).as_secs_f64() * 1000.0,
-        statements,
-        report.errors,
-    );
+    for (label, words) in [
+        ("two words as written + filter, 20 hits", Words::AsWritten),
+        ("two topical words + filter, 20 hits", Words::Topical),
+    ] {
+        let body = move |n: u64| body(n, words);
+        load::run_varied(&url, body, args.connections, Duration::from_secs(1)).await;
+        let before = metrics.statements();
+        let report = load::run_varied(
+            &url,
+            body,
+            args.connections,
+            Duration::from_secs(args.seconds),
+        )
+        .await;
+        let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
+        println!(
+            "{:<44} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
+            label,
+            report.per_second(),
+            report.percentile(0.50).as_secs_f64() * 1000.0,
+            report.percentile(0.99).as_secs_f64() * 1000.0,
+            statements,
+            report.errors,
+        );
+    }
     let _ = stop.send(());
     let _ = server.await;
     Ok(())
