@@ -113,3 +113,35 @@ async fn an_internal_error_is_answered_opaque() {
         .await;
     assert_eq!(ok["coalitions"]["totalCount"], 1);
 }
+
+/// The pool's connections to PostgreSQL on this machine skip TLS (which only
+/// cost CPU on loopback) and run without JIT; on SQLite there is no such
+/// connection, and the test says so.
+#[tokio::test]
+async fn local_postgres_connections_skip_tls_and_jit() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        eprintln!(
+            "local_postgres_connections_skip_tls_and_jit: SQLite run, checked on PostgreSQL only"
+        );
+        return;
+    }
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) AS ssl, \
+             current_setting('jit') AS jit",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let ssl: bool = row.try_get("", "ssl").unwrap();
+    let jit: String = row.try_get("", "jit").unwrap();
+    assert!(
+        !ssl,
+        "the test database URL is local and names no sslmode: no TLS"
+    );
+    assert_eq!(jit, "off");
+}
