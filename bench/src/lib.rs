@@ -17,6 +17,19 @@ pub struct BenchDatabase {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// The backends a run measures: SQLite unless `postgres_only`, then the
+/// PostgreSQL server at `postgres` if one is given.
+pub fn backends(postgres_only: bool, postgres: Option<&str>) -> Vec<Option<String>> {
+    let mut backends = Vec::new();
+    if !postgres_only {
+        backends.push(None);
+    }
+    if let Some(url) = postgres {
+        backends.push(Some(url.to_owned()));
+    }
+    backends
+}
+
 impl BenchDatabase {
     pub async fn create(postgres_admin_url: Option<&str>) -> anyhow::Result<Self> {
         use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};

@@ -100,13 +100,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(url) = &args.url {
         return drive_url(url, &args).await;
     }
-    let mut backends: Vec<Option<String>> = Vec::new();
-    if !args.postgres_only {
-        backends.push(None);
-    }
-    if let Some(url) = &args.postgres {
-        backends.push(Some(url.clone()));
-    }
+    let backends = coalition_bench::backends(args.postgres_only, args.postgres.as_deref());
     println!(
         "bench-queries: {} s per query, {} connections{}",
         args.seconds,

@@ -51,13 +51,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let mut backends: Vec<Option<String>> = Vec::new();
-    if !args.postgres_only {
-        backends.push(None);
-    }
-    if let Some(url) = &args.postgres {
-        backends.push(Some(url.clone()));
-    }
+    let backends = coalition_bench::backends(args.postgres_only, args.postgres.as_deref());
     println!(
         "bench-search: {} resources, {} s, {} connections, answer cache off",
         args.resources, args.seconds, args.connections
