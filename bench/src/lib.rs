@@ -17,17 +17,30 @@ pub struct BenchDatabase {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// The backends a run measures: SQLite unless `postgres_only`, then the
-/// PostgreSQL server at `postgres` if one is given.
-pub fn backends(postgres_only: bool, postgres: Option<&str>) -> Vec<Option<String>> {
-    let mut backends = Vec::new();
-    if !postgres_only {
-        backends.push(None);
+/// Which databases a benchmark measures: SQLite unless `--postgres-only`,
+/// then PostgreSQL when a server is given.
+#[derive(clap::Args)]
+pub struct Backends {
+    /// A PostgreSQL URL to create the benchmark databases from (default: TEST_DATABASE_URL).
+    #[arg(long, env = "TEST_DATABASE_URL")]
+    pub postgres: Option<String>,
+    /// Skip the SQLite run.
+    #[arg(long)]
+    pub postgres_only: bool,
+}
+
+impl Backends {
+    /// The PostgreSQL admin URL of each run, None for SQLite.
+    pub fn runs(&self) -> Vec<Option<String>> {
+        let mut runs = Vec::new();
+        if !self.postgres_only {
+            runs.push(None);
+        }
+        if let Some(url) = &self.postgres {
+            runs.push(Some(url.clone()));
+        }
+        runs
     }
-    if let Some(url) = postgres {
-        backends.push(Some(url.to_owned()));
-    }
-    backends
 }
 
 impl BenchDatabase {

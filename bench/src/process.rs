@@ -12,6 +12,14 @@ use tokio::{
 /// What a server in benchmark mode prints once it listens.
 pub const LISTENING: &str = "LISTENING ";
 
+/// The server side of [`ServerProcess`]: serves `config` (its address chosen
+/// by the system) and says where on standard output, until told to stop.
+pub async fn serve(config: coalition::config::Config) -> anyhow::Result<()> {
+    let app = coalition::startup::Application::build(config).await?;
+    println!("{LISTENING}{}", app.local_addr());
+    app.run_until(coalition::startup::shutdown_signal()).await
+}
+
 /// A running server process, killed when dropped.
 pub struct ServerProcess {
     process: Child,

@@ -16,14 +16,8 @@ use std::{
 
 use anyhow::Context;
 use clap::Parser;
-use coalition::{
-    config::{Config, SecretUrl},
-    startup::Application,
-};
-use coalition_bench::{
-    process::{ServerProcess, LISTENING},
-    BenchDatabase,
-};
+use coalition::config::{Config, SecretUrl};
+use coalition_bench::{process::ServerProcess, BenchDatabase};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::{process::Command, sync::Mutex};
@@ -86,9 +80,7 @@ async fn serve() -> anyhow::Result<()> {
         bootstrap_admin_password: Some(ADMIN_PASSWORD.to_owned().into()),
         ..Config::default()
     };
-    let app = Application::build(config).await?;
-    println!("{LISTENING}{}", app.local_addr());
-    app.run_until(coalition::startup::shutdown_signal()).await
+    coalition_bench::process::serve(config).await
 }
 
 async fn start_server(

@@ -35,8 +35,8 @@ use coalition::{
 };
 use coalition_bench::{
     dataset, load,
-    process::{statements_executed, CpuReading, ServerProcess, LISTENING},
-    BenchDatabase,
+    process::{statements_executed, CpuReading, ServerProcess},
+    Backends, BenchDatabase,
 };
 use serde_json::json;
 
@@ -51,9 +51,8 @@ struct Args {
     /// Concurrent connections.
     #[arg(long, default_value_t = 16)]
     connections: usize,
-    /// A PostgreSQL URL to create the benchmark database from (default: TEST_DATABASE_URL).
-    #[arg(long, env = "TEST_DATABASE_URL")]
-    postgres: Option<String>,
+    #[command(flatten)]
+    backends: Backends,
     /// Writes per second during the last run (each one a committed change to a
     /// commitment of the measured group, from another connection).
     #[arg(long, default_value_t = 10)]
@@ -61,9 +60,6 @@ struct Args {
     /// Only the runs with the answer cache off (e.g. to profile full runs).
     #[arg(long)]
     uncached_only: bool,
-    /// Skip the SQLite run.
-    #[arg(long)]
-    postgres_only: bool,
     /// Also run the worst admitted request beside the group list.
     #[arg(long)]
     hostile: bool,
@@ -100,7 +96,6 @@ async fn main() -> anyhow::Result<()> {
     if let Some(url) = &args.url {
         return drive_url(url, &args).await;
     }
-    let backends = coalition_bench::backends(args.postgres_only, args.postgres.as_deref());
     println!(
         "bench-queries: {} s per query, {} connections{}",
         args.seconds,
@@ -111,7 +106,7 @@ async fn main() -> anyhow::Result<()> {
             ""
         }
     );
-    for admin_url in backends {
+    for admin_url in args.backends.runs() {
         let database = BenchDatabase::create(admin_url.as_deref()).await?;
         let result = run_backend(&database, &args).await;
         database.drop().await?;
@@ -223,9 +218,7 @@ async fn serve() -> anyhow::Result<()> {
         query_cache_mb,
         ..Config::default()
     };
-    let app = Application::build(config).await?;
-    println!("{LISTENING}{}", app.local_addr());
-    app.run_until(coalition::startup::shutdown_signal()).await
+    coalition_bench::process::serve(config).await
 }
 
 async fn start_server(database_url: &str, query_cache_mb: u64) -> anyhow::Result<ServerProcess> {

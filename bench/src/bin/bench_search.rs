@@ -18,7 +18,7 @@ use coalition::{
 };
 use coalition_bench::{
     library::{self, Words},
-    load, BenchDatabase,
+    load, Backends, BenchDatabase,
 };
 use serde_json::json;
 
@@ -33,10 +33,8 @@ struct Args {
     seconds: u64,
     #[arg(long, default_value_t = 16)]
     connections: usize,
-    #[arg(long, env = "TEST_DATABASE_URL")]
-    postgres: Option<String>,
-    #[arg(long)]
-    postgres_only: bool,
+    #[command(flatten)]
+    backends: Backends,
     /// Keep the PostgreSQL database after the run and print its URL.
     #[arg(long)]
     keep: bool,
@@ -51,7 +49,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let backends = coalition_bench::backends(args.postgres_only, args.postgres.as_deref());
     println!(
         "bench-search: {} resources, {} s, {} connections, answer cache off",
         args.resources, args.seconds, args.connections
@@ -59,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(url) = &args.reuse {
         return run(url, true, false, &args).await;
     }
-    for admin_url in backends {
+    for admin_url in args.backends.runs() {
         let database = BenchDatabase::create(admin_url.as_deref()).await?;
         let postgres = database.postgres_admin_url().is_some();
         let result = run(&database.url, postgres, true, &args).await;
