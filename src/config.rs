@@ -128,6 +128,11 @@ pub struct Config {
     /// Memory for answers to repeated queries, in MiB (0 turns the cache off).
     #[arg(long, env = "QUERY_CACHE_MB", default_value_t = 64)]
     pub query_cache_mb: u64,
+
+    /// Answer the common read shapes on the compiled path (off: every query
+    /// runs on the resolvers; for comparing the two).
+    #[arg(long, env = "COMPILED_READS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub compiled_reads: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +168,7 @@ impl Default for Config {
             ws_max_document_bytes: 8 * 1024,
             ws_anonymous_idle_secs: 60,
             query_cache_mb: 64,
+            compiled_reads: true,
             smtp_url: None,
             mail_from: "Coalition <no-reply@localhost>".to_owned(),
             mail_dir: std::path::PathBuf::from("./data/mail"),

@@ -12,6 +12,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     request_seconds: HistogramVec,
     cache_lookups: IntCounterVec,
+    compiled_reads: IntCounterVec,
     refusals: IntCounterVec,
     statements: IntCounter,
     background_statements: IntCounter,
@@ -49,6 +50,14 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let compiled_reads = IntCounterVec::new(
+            Opts::new(
+                "compiled_reads_total",
+                "Queries of a planned document, by who answered (compiled, or resolvers after a fallback)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
         let refusals = IntCounterVec::new(
             Opts::new(
                 "limit_refusals_total",
@@ -80,6 +89,7 @@ impl Metrics {
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(request_seconds.clone()),
             Box::new(cache_lookups.clone()),
+            Box::new(compiled_reads.clone()),
             Box::new(refusals.clone()),
             Box::new(statements.clone()),
             Box::new(background_statements.clone()),
@@ -97,6 +107,7 @@ impl Metrics {
             requests,
             request_seconds,
             cache_lookups,
+            compiled_reads,
             refusals,
             statements,
             background_statements,
@@ -118,6 +129,17 @@ impl Metrics {
     pub fn record_cache_lookup(&self, hit: bool) {
         let outcome = if hit { "hit" } else { "miss" };
         self.cache_lookups.with_label_values(&[outcome]).inc();
+    }
+
+    /// A query of a planned document: answered on the compiled path, or not.
+    pub fn record_compiled_read(&self, answered: bool) {
+        let outcome = if answered { "compiled" } else { "fallback" };
+        self.compiled_reads.with_label_values(&[outcome]).inc();
+    }
+
+    /// Queries the compiled path answered so far.
+    pub fn compiled_reads(&self) -> u64 {
+        self.compiled_reads.with_label_values(&["compiled"]).get()
     }
 
     /// A limit refused something: `transport` is "http" or "ws".

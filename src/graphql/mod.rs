@@ -1,6 +1,7 @@
 //! The GraphQL API: schema assembly, types, loaders and limits.
 pub mod access;
 pub mod batching;
+pub mod compiled;
 pub mod connection;
 pub mod context;
 pub mod ids;

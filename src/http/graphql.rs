@@ -30,6 +30,7 @@ use crate::{
     error::codes,
     graphql::{
         batching::BatchScope,
+        compiled::{self, Lookup as PlanLookup},
         context::{ClientAddr, Viewer},
         limits,
         loaders::DbLoader,
@@ -116,9 +117,16 @@ pub async fn execute(
     };
     let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
     let Some((cache, revision)) = cache else {
-        let response = run(&state, request, viewer, client, costly).await;
-        metrics.record_request(kind, response.is_ok(), started.elapsed());
-        return graphql_response(format, &response);
+        return match answer(&state, request, viewer, client, costly, kind).await {
+            Answer::Written(body) => {
+                metrics.record_request(kind, true, started.elapsed());
+                json_response(format, StatusCode::OK, body, None)
+            }
+            Answer::Resolved(response) => {
+                metrics.record_request(kind, response.is_ok(), started.elapsed());
+                graphql_response(format, &response)
+            }
+        };
     };
     let key = CacheKey::new(
         viewer.as_ref().map(|actor| actor.user_id),
@@ -128,7 +136,10 @@ pub async fn execute(
     );
     let lookup = cache
         .get_or_compute(key, revision, || async {
-            let response = run(&state, request, viewer, client, costly).await;
+            let response = match answer(&state, request, viewer, client, costly, kind).await {
+                Answer::Written(body) => return Ok(body),
+                Answer::Resolved(response) => response,
+            };
             if !response.errors.is_empty() {
                 return Err(response);
             }
@@ -148,6 +159,51 @@ pub async fn execute(
         Lookup::Miss(answer) => json_response(format, StatusCode::OK, answer, Some("miss")),
         Lookup::Uncached(response) => graphql_response(format, &response),
     }
+}
+
+/// An answer written by the compiled read path, or the resolvers' response.
+enum Answer {
+    Written(Bytes),
+    Resolved(async_graphql::Response),
+}
+
+/// Answers a query of a planned document on the compiled path; anything else,
+/// or a request the compiled path gives up on, on the resolvers. A query the
+/// resolvers answer without errors is planned for the next time.
+async fn answer(
+    state: &HttpState,
+    request: async_graphql::Request,
+    viewer: Option<Actor>,
+    client: IpAddr,
+    costly: bool,
+    kind: &str,
+) -> Answer {
+    let plans = state.plans.as_ref().filter(|_| kind == "query");
+    let mut learn = None;
+    if let Some(plans) = plans {
+        let operation_name = request.operation_name.as_deref();
+        match plans.lookup(&request.query, operation_name) {
+            PlanLookup::Planned(plan) => {
+                let db = &state.app.db;
+                let body = compiled::answer(&plan, db, viewer.as_ref(), &request.variables).await;
+                state.app.metrics.record_compiled_read(body.is_some());
+                if let Some(body) = body {
+                    return Answer::Written(Bytes::from(body));
+                }
+            }
+            PlanLookup::Unsupported => {}
+            PlanLookup::Unknown => {
+                learn = Some((plans, request.query.clone(), request.operation_name.clone()));
+            }
+        }
+    }
+    let response = run(state, request, viewer, client, costly).await;
+    if let Some((plans, query, operation_name)) = learn {
+        if response.errors.is_empty() {
+            plans.learn(&query, operation_name.as_deref());
+        }
+    }
+    Answer::Resolved(response)
 }
 
 /// Executes an operation for `viewer`, a costly one on threads of its own.

@@ -48,6 +48,8 @@ pub struct HttpState {
     pub ws_slots: Arc<ConnectionSlots>,
     /// Answers to repeated queries; None when QUERY_CACHE_MB is 0.
     pub cache: Option<Arc<ResponseCache>>,
+    /// Plans of the compiled read path; None when COMPILED_READS is off.
+    pub plans: Option<Arc<crate::graphql::compiled::Plans>>,
 }
 
 impl HttpState {
@@ -57,7 +59,12 @@ impl HttpState {
             app.config.ws_max_connections,
             app.config.ws_max_connections_per_client,
         );
+        let plans = app
+            .config
+            .compiled_reads
+            .then(|| Arc::new(crate::graphql::compiled::Plans::new()));
         Self {
+            plans,
             shape: Arc::new(SchemaShape::from_sdl(&schema.sdl())),
             ws_slots: Arc::new(ws_slots),
             app,

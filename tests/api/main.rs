@@ -10,6 +10,7 @@ mod cli;
 mod cluster;
 mod coalitions;
 mod commitments;
+mod compiled;
 mod concurrency;
 mod external_tools;
 mod groups;

@@ -23,6 +23,7 @@ pub use application::{PartnershipApplication, PathfinderCountry};
 pub use coalition::Coalition;
 pub use commitment::Commitment;
 pub use date::Date;
+pub(crate) use enums::stored;
 pub use enums::{
     ActionGroupStatus, ApplicationDecision, ApplicationKind, ApplicationState, CommitmentStatus,
     GeoCoverage, GroupRole, Locale, MembershipStatus, PartnerKind, PartnerRole, PlatformRole,

@@ -1,0 +1,358 @@
+//! Running a plan's statements: one per nested list, count or reference of
+//! the plan, each for all the parents of its level at once (the same service
+//! functions the resolvers' loaders call, so both paths read the same rows).
+use std::collections::{HashMap, HashSet};
+
+use async_graphql::{Value, Variables};
+use entity::{action_group_members, action_groups, commitments, partners, progress_reports};
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseConnection;
+
+use super::plan::*;
+use crate::{
+    auth::Actor,
+    graphql::{
+        ids::{decode, NodeKind},
+        limits::MAX_BATCH_KEYS,
+    },
+    pagination::{Page, PageArgs},
+    services::{
+        commitments as commitment_service, groups as group_service, lookup,
+        partners as partner_service, reports as report_service,
+    },
+};
+
+/// The compiled path gives up on this request: the resolvers answer it, with
+/// whatever error or null they give. Raised for anything unusual (a bad
+/// argument, a missing row, a failed statement), never sent to a client.
+#[derive(Debug)]
+pub struct Fallback;
+
+impl From<crate::error::AppError> for Fallback {
+    fn from(_: crate::error::AppError) -> Self {
+        Fallback
+    }
+}
+
+pub type Fetched<T> = Result<T, Fallback>;
+
+/// What one slot of the plan holds once fetched.
+pub enum Batch {
+    MemberPages(HashMap<i64, Page<action_group_members::Model>>),
+    CommitmentPages(HashMap<i64, Page<commitments::Model>>),
+    Counts(HashMap<i64, u64>),
+    Partners(HashMap<i64, partners::Model>),
+    Reports(HashMap<i64, progress_reports::Model>),
+}
+
+/// What a root field fetched.
+pub enum RootData {
+    Typename,
+    Groups(Page<action_groups::Model>, Option<u64>),
+    Partners(Page<partners::Model>, Option<u64>),
+    Node(Option<action_groups::Model>),
+}
+
+pub struct Run<'a> {
+    db: &'a DatabaseConnection,
+    viewer: Option<&'a Actor>,
+    variables: &'a Variables,
+    pub batches: Vec<Option<Batch>>,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(
+        db: &'a DatabaseConnection,
+        viewer: Option<&'a Actor>,
+        variables: &'a Variables,
+        plan: &Plan,
+    ) -> Self {
+        Self {
+            db,
+            viewer,
+            variables,
+            batches: (0..plan.slots).map(|_| None).collect(),
+        }
+    }
+
+    pub async fn root(&mut self, plan: &Plan) -> Fetched<Vec<RootData>> {
+        let mut data = Vec::with_capacity(plan.root.len());
+        for field in &plan.root {
+            data.push(match &field.kind {
+                RootField::Typename => RootData::Typename,
+                RootField::ActionGroups(connection) => {
+                    let args = self.page_args(&connection.args)?;
+                    let filter = group_service::ActionGroupFilter::default();
+                    let page = group_service::page(self.db, &filter, &args).await?;
+                    let count = match connection.wants_total_count() {
+                        true => Some(group_service::count(self.db, &filter).await?),
+                        false => None,
+                    };
+                    let groups = items(&page);
+                    for selection in connection.node_selections() {
+                        self.groups(&groups, selection).await?;
+                    }
+                    RootData::Groups(page, count)
+                }
+                RootField::Partners(connection) => {
+                    let args = self.page_args(&connection.args)?;
+                    let filter = partner_service::PartnerFilter::default();
+                    let page = partner_service::page(self.db, &filter, &args).await?;
+                    let count = match connection.wants_total_count() {
+                        true => Some(partner_service::count(self.db, &filter).await?),
+                        false => None,
+                    };
+                    let partners = items(&page);
+                    for selection in connection.node_selections() {
+                        self.partners(&partners, selection).await?;
+                    }
+                    RootData::Partners(page, count)
+                }
+                RootField::Node { id, selection } => {
+                    let Value::String(id) = self.value(id)? else {
+                        return Err(Fallback);
+                    };
+                    let Some((NodeKind::ActionGroup, group_id)) = decode(&id) else {
+                        return Err(Fallback);
+                    };
+                    let mut found =
+                        lookup::by_ids::<action_groups::Entity>(self.db, &[group_id], |g| g.id)
+                            .await?;
+                    let group = found.remove(&group_id);
+                    if let Some(group) = &group {
+                        self.groups(&[group], selection).await?;
+                    }
+                    RootData::Node(group)
+                }
+            });
+        }
+        Ok(data)
+    }
+
+    /// An argument's value: the literal, the variable's value (or its
+    /// declared default, which the planner does not admit), or null.
+    fn value(&self, arg: &Arg) -> Fetched<Value> {
+        match arg {
+            Arg::Absent => Ok(Value::Null),
+            Arg::Literal(value) => Ok(value.clone()),
+            Arg::Variable(name) => Ok(self
+                .variables
+                .get(name.as_str())
+                .cloned()
+                .unwrap_or(Value::Null)),
+        }
+    }
+
+    fn page_args(&self, sources: &PageArgSources) -> Fetched<PageArgs> {
+        let first = match self.value(&sources.first)? {
+            Value::Null => None,
+            Value::Number(n) => Some(
+                n.as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or(Fallback)?,
+            ),
+            _ => return Err(Fallback),
+        };
+        let after = match self.value(&sources.after)? {
+            Value::Null => None,
+            Value::String(after) => Some(after),
+            _ => return Err(Fallback),
+        };
+        Ok(PageArgs::parse(first, after.as_deref())?)
+    }
+
+    fn store(&mut self, slot: Slot, batch: Batch) {
+        self.batches[slot] = Some(batch);
+    }
+
+    fn groups<'s>(
+        &'s mut self,
+        groups: &'s [&'s action_groups::Model],
+        selection: &'s Selection<GroupField>,
+    ) -> BoxFuture<'s, Fetched<()>> {
+        Box::pin(async move {
+            let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+            for field in selection {
+                match &field.kind {
+                    GroupField::Members(connection) => {
+                        let args = self.page_args(&connection.args)?;
+                        let pages = chunked(&ids, |chunk| {
+                            group_service::member_pages(self.db, chunk, &args)
+                        })
+                        .await?;
+                        let members = page_items(&pages);
+                        for selection in connection.node_selections() {
+                            self.members(&members, selection).await?;
+                        }
+                        self.store(connection.pages, Batch::MemberPages(pages));
+                        if connection.wants_total_count() {
+                            let counts =
+                                chunked(&ids, |chunk| group_service::member_counts(self.db, chunk))
+                                    .await?;
+                            self.store(connection.counts, Batch::Counts(counts));
+                        }
+                    }
+                    GroupField::Commitments(connection) => {
+                        let args = self.page_args(&connection.args)?;
+                        let viewer = self.viewer;
+                        let pages = chunked(&ids, |chunk| {
+                            commitment_service::pages_of_groups(self.db, viewer, chunk, &args)
+                        })
+                        .await?;
+                        let counts = match connection.wants_total_count() {
+                            true => Some(
+                                chunked(&ids, |chunk| {
+                                    commitment_service::counts_of_groups(self.db, viewer, chunk)
+                                })
+                                .await?,
+                            ),
+                            false => None,
+                        };
+                        self.commitment_connection(connection, pages, counts)
+                            .await?;
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Stores a page of commitments per parent (and their counts, when asked
+    /// for) and fetches what their items need.
+    async fn commitment_connection(
+        &mut self,
+        connection: &Connection<CommitmentField>,
+        pages: HashMap<i64, Page<commitments::Model>>,
+        counts: Option<HashMap<i64, u64>>,
+    ) -> Fetched<()> {
+        let commitments = page_items(&pages);
+        for selection in connection.node_selections() {
+            self.commitments(&commitments, selection).await?;
+        }
+        self.store(connection.pages, Batch::CommitmentPages(pages));
+        if let Some(counts) = counts {
+            self.store(connection.counts, Batch::Counts(counts));
+        }
+        Ok(())
+    }
+
+    fn members<'s>(
+        &'s mut self,
+        members: &'s [&'s action_group_members::Model],
+        selection: &'s Selection<MemberField>,
+    ) -> BoxFuture<'s, Fetched<()>> {
+        Box::pin(async move {
+            for field in selection {
+                if let MemberField::Partner(reference) = &field.kind {
+                    let ids = distinct(members.iter().map(|m| m.partner_id));
+                    self.partner_reference(reference, &ids).await?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    async fn partner_reference(
+        &mut self,
+        reference: &Reference<PartnerField>,
+        ids: &[i64],
+    ) -> Fetched<()> {
+        let db = self.db;
+        let found = chunked(ids, |chunk| {
+            lookup::by_ids::<partners::Entity>(db, chunk, |p| p.id)
+        })
+        .await?;
+        let partners: Vec<&partners::Model> = found.values().collect();
+        self.partners(&partners, &reference.selection).await?;
+        self.store(reference.slot, Batch::Partners(found));
+        Ok(())
+    }
+
+    fn partners<'s>(
+        &'s mut self,
+        partners: &'s [&'s partners::Model],
+        selection: &'s Selection<PartnerField>,
+    ) -> BoxFuture<'s, Fetched<()>> {
+        Box::pin(async move {
+            let ids: Vec<i64> = partners.iter().map(|p| p.id).collect();
+            for field in selection {
+                if let PartnerField::Commitments(connection) = &field.kind {
+                    let args = self.page_args(&connection.args)?;
+                    let viewer = self.viewer;
+                    let pages = chunked(&ids, |chunk| {
+                        commitment_service::pages_of_partners(self.db, viewer, chunk, &args)
+                    })
+                    .await?;
+                    let counts = match connection.wants_total_count() {
+                        true => Some(
+                            chunked(&ids, |chunk| {
+                                commitment_service::counts_of_partners(self.db, viewer, chunk)
+                            })
+                            .await?,
+                        ),
+                        false => None,
+                    };
+                    self.commitment_connection(connection, pages, counts)
+                        .await?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn commitments<'s>(
+        &'s mut self,
+        commitments: &'s [&'s commitments::Model],
+        selection: &'s Selection<CommitmentField>,
+    ) -> BoxFuture<'s, Fetched<()>> {
+        Box::pin(async move {
+            for field in selection {
+                match &field.kind {
+                    CommitmentField::Partner(reference) => {
+                        let ids = distinct(commitments.iter().map(|c| c.partner_id));
+                        self.partner_reference(reference, &ids).await?;
+                    }
+                    CommitmentField::LatestReport(reference) => {
+                        let ids = distinct(commitments.iter().map(|c| c.id));
+                        let (db, viewer) = (self.db, self.viewer);
+                        let reports = chunked(&ids, |chunk| {
+                            report_service::latest_of_commitments(db, viewer, chunk)
+                        })
+                        .await?;
+                        self.store(reference.slot, Batch::Reports(reports));
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+fn items<T>(page: &Page<T>) -> Vec<&T> {
+    page.items.iter().map(|(_, item)| item).collect()
+}
+
+fn page_items<T>(pages: &HashMap<i64, Page<T>>) -> Vec<&T> {
+    pages.values().flat_map(items).collect()
+}
+
+fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
+}
+
+/// `fetch` over `ids` in batches a statement can take (one batch in practice:
+/// a request can never reach more objects than a batch holds).
+async fn chunked<'c, V, F, Fut>(ids: &'c [i64], fetch: F) -> Fetched<HashMap<i64, V>>
+where
+    F: Fn(&'c [i64]) -> Fut,
+    Fut: std::future::Future<Output = crate::error::AppResult<HashMap<i64, V>>>,
+{
+    let mut all = HashMap::new();
+    for chunk in ids.chunks(MAX_BATCH_KEYS) {
+        all.extend(fetch(chunk).await?);
+    }
+    Ok(all)
+}
