@@ -12,12 +12,33 @@ use tokio::{
 /// What a server in benchmark mode prints once it listens.
 pub const LISTENING: &str = "LISTENING ";
 
+/// Set for a server started by [`ServerProcess`]: its standard input is a pipe
+/// from the benchmark, and the end of it means the benchmark is gone.
+const PARENT_PIPE: &str = "COALITION_BENCH_PARENT_PIPE";
+
 /// The server side of [`ServerProcess`]: serves `config` (its address chosen
-/// by the system) and says where on standard output, until told to stop.
+/// by the system) and says where on standard output, until told to stop or,
+/// when started by a benchmark, until that benchmark is gone (even killed
+/// with SIGKILL, which leaves no time to stop its children).
 pub async fn serve(config: coalition::config::Config) -> anyhow::Result<()> {
     let app = coalition::startup::Application::build(config).await?;
     println!("{LISTENING}{}", app.local_addr());
-    app.run_until(coalition::startup::shutdown_signal()).await
+    let watch_parent = std::env::var_os(PARENT_PIPE).is_some();
+    app.run_until(async move {
+        tokio::select! {
+            _ = coalition::startup::shutdown_signal() => {}
+            _ = parent_gone(), if watch_parent => {}
+        }
+    })
+    .await
+}
+
+/// Resolves when standard input ends.
+async fn parent_gone() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut byte = [0u8; 1];
+    while let Ok(1..) = stdin.read(&mut byte).await {}
 }
 
 /// A running server process, killed when dropped.
@@ -31,7 +52,11 @@ impl ServerProcess {
     /// Spawns `command` (a server that prints [`LISTENING`] and its address
     /// on standard output) and waits until it listens.
     pub async fn start(mut command: Command) -> anyhow::Result<Self> {
-        command.stdout(Stdio::piped()).kill_on_drop(true);
+        command
+            .stdout(Stdio::piped())
+            .stdin(Stdio::piped())
+            .env(PARENT_PIPE, "1")
+            .kill_on_drop(true);
         let mut process = command.spawn()?;
         let mut lines = BufReader::new(process.stdout.take().context("server stdout")?).lines();
         let address = loop {

@@ -97,7 +97,7 @@ macro_rules! page_loader {
 }
 
 id_loader!(/// A partner by id.
-    PartnerKey => partners::Model, |db, viewer, ids| lookup::by_ids::<partners::Entity>(db, &ids, |r| r.id));
+    PartnerKey => partners::Model, |db, viewer, ids| lookup::rows_by_ids(db, "partners", &ids, |r: &partners::Model| r.id));
 id_loader!(/// A coalition by id.
     CoalitionKey => coalitions::Model, |db, viewer, ids| lookup::by_ids::<coalitions::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A thematic area by id.

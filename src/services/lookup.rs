@@ -2,10 +2,14 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn,
+    QueryFilter,
 };
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    sql::{Cells, Positional, SqlBuilder},
+};
 
 /// The rows of `E` whose primary key is in `ids`, by id.
 pub async fn by_ids<E: EntityTrait>(
@@ -28,4 +32,29 @@ pub async fn by_ids<E: EntityTrait>(
         .into_iter()
         .map(|row| (id_of(&row), row))
         .collect())
+}
+
+/// The rows of `table` whose id is in `ids`, by id, read by position (see
+/// [`Positional`]): for the lists whose rows are read by the thousand.
+pub async fn rows_by_ids<M: Positional>(
+    db: &DatabaseConnection,
+    table: &str,
+    ids: &[i64],
+    id_of: impl Fn(&M) -> i64,
+) -> AppResult<HashMap<i64, M>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = SqlBuilder::new(db.get_database_backend());
+    sql.push(&format!(
+        "SELECT {} FROM {table} t WHERE t.id IN ",
+        M::select_list("t")
+    ))
+    .bind_list(ids);
+    let mut found = HashMap::with_capacity(ids.len());
+    for row in db.query_all_raw(sql.build()).await? {
+        let model = M::read(&mut Cells::new(&row))?;
+        found.insert(id_of(&model), model);
+    }
+    Ok(found)
 }

@@ -410,6 +410,54 @@ async fn partner_a_reads_nothing_internal_to_partner_b() {
     }
 }
 
+/// The lists of the compiled read path (see `compiled.rs`), in one document.
+const COMPILED_LISTS: &str = "query($group: ID!) {
+  group: node(id: $group) { ... on ActionGroup {
+    commitments { totalCount nodes { id title latestReport { id narrative } } }
+    members { nodes { partner { commitments { totalCount nodes { id title } } } } }
+  } }
+  actionGroups { nodes { commitments { totalCount nodes { id latestReport { id } } } } }
+  partners(first: 100) { nodes { commitments { totalCount nodes { id latestReport { narrative } } } } }
+}";
+
+#[tokio::test]
+async fn partner_a_reads_nothing_internal_to_partner_b_on_the_compiled_path() {
+    let w = world().await;
+    // A node without the answer cache, so that every repeat runs the plan.
+    let reader = w.app.spawn_node(|config| config.query_cache_mb = 0).await;
+    let pc = w.public_commitment.as_str();
+    let variables = json!({ "group": w.group });
+    for (who, token) in w.a_viewers() {
+        for attempt in ["first", "repeated"] {
+            let before = reader.metrics.compiled_reads();
+            let response = reader
+                .graphql(token, COMPILED_LISTS, variables.clone())
+                .await;
+            let compiled = reader.metrics.compiled_reads() - before;
+            assert!(response.get("errors").is_none(), "{response:#}");
+            assert!(
+                !response.to_string().contains(SECRET),
+                "{who} reads B's internals ({attempt}): {response:#}"
+            );
+            let data = &response["data"];
+            let group = &data["group"]["commitments"];
+            assert_eq!(ids(group), vec![pc], "group's, for {who} ({attempt})");
+            assert_eq!(group["totalCount"], 1, "for {who} ({attempt})");
+            // B's public report is still in review: A sees no report.
+            assert!(group["nodes"][0]["latestReport"].is_null(), "for {who}");
+            let coalition = w.coalition_commitment.as_str();
+            let mut expected = token.map_or(vec![pc], |_| vec![pc, coalition]);
+            expected.sort_unstable();
+            let of_b = &data["group"]["members"]["nodes"][0]["partner"]["commitments"];
+            assert_eq!(ids(of_b), expected, "B's, for {who} ({attempt})");
+            assert_eq!(of_b["totalCount"], expected.len(), "for {who} ({attempt})");
+            // Only the very first request is the resolvers' (and plans the document).
+            let expected = u64::from(attempt == "repeated" || who != "A's ADMIN");
+            assert_eq!(compiled, expected, "compiled answers for {who} ({attempt})");
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_mutation_on_an_id_internal_to_partner_b_answers_not_found() {
     let w = world().await;

@@ -260,7 +260,7 @@ impl<'a> Run<'a> {
     ) -> Fetched<()> {
         let db = self.db;
         let found = chunked(ids, |chunk| {
-            lookup::by_ids::<partners::Entity>(db, chunk, |p| p.id)
+            lookup::rows_by_ids(db, "partners", chunk, |p: &partners::Model| p.id)
         })
         .await?;
         let partners: Vec<&partners::Model> = found.values().collect();

@@ -1,7 +1,11 @@
 //! Hand-written SQL for the few queries sea-query does not express well (window
 //! functions that page many parents' children at once). Placeholders differ per
 //! backend; this builder writes the right ones.
+mod row;
+
 use sea_orm::{DbBackend, Statement, Value};
+
+pub use row::{Cell, Cells, Positional};
 
 pub struct SqlBuilder {
     backend: DbBackend,
@@ -78,7 +82,7 @@ pub struct ChildList<'a> {
 impl ChildList<'_> {
     /// One page of children per parent, in a single statement whatever the number
     /// of parents. `filter` may add ` AND …` conditions on the alias `t`.
-    pub async fn pages<M: sea_orm::FromQueryResult>(
+    pub async fn pages<M: Positional>(
         &self,
         db: &impl sea_orm::ConnectionTrait,
         parent_ids: &[i64],
@@ -92,8 +96,9 @@ impl ChildList<'_> {
         };
         let mut sql = SqlBuilder::new(db.get_database_backend());
         sql.push(&format!(
-            "SELECT * FROM (SELECT t.*, t.{parent} AS parent_key, ROW_NUMBER() OVER \
+            "SELECT * FROM (SELECT {columns}, t.{parent} AS parent_key, ROW_NUMBER() OVER \
              (PARTITION BY t.{parent} ORDER BY t.id {order}) AS rn FROM {table} t WHERE t.{parent} IN ",
+            columns = M::select_list("t"),
             parent = self.parent_column,
             table = self.table,
         ))
@@ -109,11 +114,12 @@ impl ChildList<'_> {
         let mut rows: std::collections::HashMap<i64, Vec<(i64, M)>> =
             std::collections::HashMap::new();
         for row in db.query_all_raw(sql.build()).await? {
-            let parent: i64 = row.try_get("", "parent_key")?;
-            let id: i64 = row.try_get("", "id")?;
-            rows.entry(parent)
-                .or_default()
-                .push((id, M::from_query_result(&row, "")?));
+            // The row's own columns (the id first), then its parent's id.
+            let id: i64 = Cells::new(&row).next()?;
+            let mut cells = Cells::new(&row);
+            let model = M::read(&mut cells)?;
+            let parent: i64 = cells.next()?;
+            rows.entry(parent).or_default().push((id, model));
         }
         Ok(parent_ids
             .iter()
