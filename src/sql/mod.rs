@@ -115,10 +115,10 @@ impl ChildList<'_> {
             std::collections::HashMap::new();
         for row in db.query_all_raw(sql.build()).await? {
             // The row's own columns (the id first), then its parent's id.
-            let id: i64 = Cells::new(&row).next()?;
+            let id: i64 = Cells::new(&row).take()?;
             let mut cells = Cells::new(&row);
             let model = M::read(&mut cells)?;
-            let parent: i64 = cells.next()?;
+            let parent: i64 = cells.take()?;
             rows.entry(parent).or_default().push((id, model));
         }
         Ok(parent_ids

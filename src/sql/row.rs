@@ -36,12 +36,7 @@ impl<'r> Cells<'r> {
         Self { row, next: 0 }
     }
 
-    /// Starts at column `index` (for columns after a row's own).
-    pub fn at(row: &'r QueryResult, index: usize) -> Self {
-        Self { row, next: index }
-    }
-
-    pub fn next<T: Cell>(&mut self) -> Result<T, DbErr> {
+    pub fn take<T: Cell>(&mut self) -> Result<T, DbErr> {
         let value = T::read(self.row, self.next);
         self.next += 1;
         value
@@ -79,7 +74,7 @@ macro_rules! positional {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
 
             fn read(cells: &mut Cells<'_>) -> Result<Self, DbErr> {
-                Ok(Self { $($field: cells.next()?),* })
+                Ok(Self { $($field: cells.take()?),* })
             }
         }
     };
