@@ -24,6 +24,7 @@ use crate::{
         rollup::{self, ProgressSummary, Scope},
         work_plans as work_plan_service,
     },
+    sql::Columns,
 };
 
 pub struct DbLoader {
@@ -97,7 +98,7 @@ macro_rules! page_loader {
 }
 
 id_loader!(/// A partner by id.
-    PartnerKey => partners::Model, |db, viewer, ids| lookup::rows_by_ids(db, "partners", &ids, |r: &partners::Model| r.id));
+    PartnerKey => partners::Model, |db, viewer, ids| lookup::rows_by_ids(db, "partners", &ids, Columns::All, |r: &partners::Model| r.id));
 id_loader!(/// A coalition by id.
     CoalitionKey => coalitions::Model, |db, viewer, ids| lookup::by_ids::<coalitions::Entity>(db, &ids, |r| r.id));
 id_loader!(/// A thematic area by id.
@@ -150,9 +151,9 @@ page_loader!(/// One page of a coalition's active groups.
 page_loader!(/// One page of a group's members.
     GroupMembersPage => action_group_members::Model, |db, viewer, ids, args| group_service::member_pages(db, &ids, args));
 page_loader!(/// One page of a group's commitments the viewer may see.
-    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_groups(db, viewer, &ids, args));
+    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_groups(db, viewer, &ids, args, Columns::All));
 page_loader!(/// One page of a partner's commitments the viewer may see.
-    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_partners(db, viewer, &ids, args));
+    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_partners(db, viewer, &ids, args, Columns::All));
 page_loader!(/// One page of a commitment's reports the viewer may see, newest first.
     ReportsPage => progress_reports::Model, |db, viewer, ids, args| report_service::pages_of_commitments(db, viewer, &ids, args));
 id_loader!(/// The partners a user works for.

@@ -27,7 +27,7 @@ use crate::{
     events::{self, kinds, NewEvent, Stream, Subject},
     ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
-    sql::{ChildList, Direction, SqlBuilder},
+    sql::{ChildList, Columns, Direction, SqlBuilder},
 };
 
 pub struct NewCommitment {
@@ -208,9 +208,10 @@ pub async fn pages_of_groups(
     viewer: Option<&Actor>,
     group_ids: &[i64],
     args: &PageArgs,
+    columns: Columns<'_>,
 ) -> AppResult<HashMap<i64, Page<commitments::Model>>> {
     OF_GROUP
-        .pages(db, group_ids, args, |sql| visible_to(sql, viewer))
+        .pages(db, group_ids, args, columns, |sql| visible_to(sql, viewer))
         .await
 }
 
@@ -230,9 +231,12 @@ pub async fn pages_of_partners(
     viewer: Option<&Actor>,
     partner_ids: &[i64],
     args: &PageArgs,
+    columns: Columns<'_>,
 ) -> AppResult<HashMap<i64, Page<commitments::Model>>> {
     OF_PARTNER
-        .pages(db, partner_ids, args, |sql| visible_to(sql, viewer))
+        .pages(db, partner_ids, args, columns, |sql| {
+            visible_to(sql, viewer)
+        })
         .await
 }
 

@@ -23,7 +23,7 @@ use crate::{
     ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
     services::coalitions as coalition_service,
-    sql::{no_filter, ChildList, Direction, SqlBuilder},
+    sql::{no_filter, ChildList, Columns, Direction, SqlBuilder},
 };
 
 pub struct NewActionGroup {
@@ -490,7 +490,9 @@ pub async fn member_pages(
     group_ids: &[i64],
     args: &PageArgs,
 ) -> AppResult<HashMap<i64, Page<action_group_members::Model>>> {
-    MEMBERS.pages(db, group_ids, args, no_filter).await
+    MEMBERS
+        .pages(db, group_ids, args, Columns::All, no_filter)
+        .await
 }
 
 pub async fn member_counts(
@@ -512,7 +514,7 @@ pub async fn pages_of_coalitions(
     args: &PageArgs,
 ) -> AppResult<HashMap<i64, Page<action_groups::Model>>> {
     GROUPS_OF_COALITION
-        .pages(db, coalition_ids, args, active_only)
+        .pages(db, coalition_ids, args, Columns::All, active_only)
         .await
 }
 

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use crate::{
     error::{AppError, AppResult},
-    sql::{Cells, Positional, SqlBuilder},
+    sql::{Cells, Columns, Positional, SqlBuilder},
 };
 
 /// The rows of `E` whose primary key is in `ids`, by id.
@@ -40,6 +40,7 @@ pub async fn rows_by_ids<M: Positional>(
     db: &DatabaseConnection,
     table: &str,
     ids: &[i64],
+    columns: Columns<'_>,
     id_of: impl Fn(&M) -> i64,
 ) -> AppResult<HashMap<i64, M>> {
     if ids.is_empty() {
@@ -48,7 +49,7 @@ pub async fn rows_by_ids<M: Positional>(
     let mut sql = SqlBuilder::new(db.get_database_backend());
     sql.push(&format!(
         "SELECT {} FROM {table} t WHERE t.id IN ",
-        M::select_list("t")
+        M::select_list("t", columns)
     ))
     .bind_list(ids);
     let mut found = HashMap::with_capacity(ids.len());

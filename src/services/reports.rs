@@ -24,7 +24,7 @@ use crate::{
     events::{kinds, Subject},
     ids::{global_id, NodeKind},
     pagination::{Page, PageArgs},
-    sql::{ChildList, Direction, SqlBuilder},
+    sql::{ChildList, Columns, Direction, SqlBuilder},
 };
 
 pub struct NewReport {
@@ -385,7 +385,7 @@ pub async fn pages_of_commitments(
     args: &PageArgs,
 ) -> AppResult<HashMap<i64, Page<progress_reports::Model>>> {
     OF_COMMITMENT
-        .pages(db, commitment_ids, args, |sql| {
+        .pages(db, commitment_ids, args, Columns::All, |sql| {
             reports_visible_to(sql, viewer)
         })
         .await

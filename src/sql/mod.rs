@@ -5,7 +5,7 @@ mod row;
 
 use sea_orm::{DbBackend, Statement, Value};
 
-pub use row::{Cell, Cells, Positional};
+pub use row::{Blank, Cell, Cells, Columns, Positional};
 
 pub struct SqlBuilder {
     backend: DbBackend,
@@ -87,6 +87,7 @@ impl ChildList<'_> {
         db: &impl sea_orm::ConnectionTrait,
         parent_ids: &[i64],
         args: &crate::pagination::PageArgs,
+        columns: Columns<'_>,
         filter: impl Fn(&mut SqlBuilder),
     ) -> crate::error::AppResult<std::collections::HashMap<i64, crate::pagination::Page<M>>> {
         use crate::pagination::{Cursor, Page};
@@ -98,7 +99,7 @@ impl ChildList<'_> {
         sql.push(&format!(
             "SELECT * FROM (SELECT {columns}, t.{parent} AS parent_key, ROW_NUMBER() OVER \
              (PARTITION BY t.{parent} ORDER BY t.id {order}) AS rn FROM {table} t WHERE t.{parent} IN ",
-            columns = M::select_list("t"),
+            columns = M::select_list("t", columns),
             parent = self.parent_column,
             table = self.table,
         ))

@@ -20,6 +20,7 @@ use crate::{
         commitments as commitment_service, groups as group_service, lookup,
         partners as partner_service, reports as report_service,
     },
+    sql::Columns,
 };
 
 /// The compiled path gives up on this request: the resolvers answer it, with
@@ -195,8 +196,12 @@ impl<'a> Run<'a> {
                     GroupField::Commitments(connection) => {
                         let args = self.page_args(&connection.args)?;
                         let viewer = self.viewer;
+                        let columns = commitment_columns(connection);
+                        let columns = Columns::Only(&columns);
                         let pages = chunked(&ids, |chunk| {
-                            commitment_service::pages_of_groups(self.db, viewer, chunk, &args)
+                            commitment_service::pages_of_groups(
+                                self.db, viewer, chunk, &args, columns,
+                            )
                         })
                         .await?;
                         let counts = match connection.wants_total_count() {
@@ -259,8 +264,10 @@ impl<'a> Run<'a> {
         ids: &[i64],
     ) -> Fetched<()> {
         let db = self.db;
+        let columns = partner_columns(std::iter::once(&reference.selection));
+        let columns = Columns::Only(&columns);
         let found = chunked(ids, |chunk| {
-            lookup::rows_by_ids(db, "partners", chunk, |p: &partners::Model| p.id)
+            lookup::rows_by_ids(db, "partners", chunk, columns, |p: &partners::Model| p.id)
         })
         .await?;
         let partners: Vec<&partners::Model> = found.values().collect();
@@ -280,8 +287,12 @@ impl<'a> Run<'a> {
                 if let PartnerField::Commitments(connection) = &field.kind {
                     let args = self.page_args(&connection.args)?;
                     let viewer = self.viewer;
+                    let columns = commitment_columns(connection);
+                    let columns = Columns::Only(&columns);
                     let pages = chunked(&ids, |chunk| {
-                        commitment_service::pages_of_partners(self.db, viewer, chunk, &args)
+                        commitment_service::pages_of_partners(
+                            self.db, viewer, chunk, &args, columns,
+                        )
                     })
                     .await?;
                     let counts = match connection.wants_total_count() {
@@ -328,6 +339,55 @@ impl<'a> Run<'a> {
             Ok(())
         })
     }
+}
+
+/// The commitment columns the items of `connection` show (the id always: it
+/// makes the cursors and keys the references).
+fn commitment_columns(connection: &Connection<CommitmentField>) -> Vec<&'static str> {
+    let mut columns = vec!["id"];
+    for field in connection.node_selections().flatten() {
+        columns.push(match field.kind {
+            CommitmentField::Typename | CommitmentField::Id | CommitmentField::LatestReport(_) => {
+                continue
+            }
+            CommitmentField::Title => "title",
+            CommitmentField::Description => "description",
+            CommitmentField::Indicator => "indicator",
+            CommitmentField::Unit => "unit",
+            CommitmentField::Status => "status",
+            CommitmentField::Progress => "progress",
+            CommitmentField::DueOn => "due_on",
+            CommitmentField::Visibility => "visibility",
+            CommitmentField::Version => "version",
+            CommitmentField::CreatedAt => "created_at",
+            CommitmentField::UpdatedAt => "updated_at",
+            CommitmentField::Partner(_) => "partner_id",
+        });
+    }
+    columns
+}
+
+/// The partner columns `selections` show (and the id).
+fn partner_columns<'p>(
+    selections: impl Iterator<Item = &'p Selection<PartnerField>>,
+) -> Vec<&'static str> {
+    let mut columns = vec!["id"];
+    for field in selections.flatten() {
+        columns.push(match field.kind {
+            PartnerField::Typename | PartnerField::Id | PartnerField::Commitments(_) => continue,
+            PartnerField::Name => "name",
+            PartnerField::Acronym => "acronym",
+            PartnerField::Kind => "kind",
+            PartnerField::Country => "country",
+            PartnerField::Region => "region",
+            PartnerField::Website => "website",
+            PartnerField::Description => "description",
+            PartnerField::Version => "version",
+            PartnerField::CreatedAt => "created_at",
+            PartnerField::UpdatedAt => "updated_at",
+        });
+    }
+    columns
 }
 
 fn items<T>(page: &Page<T>) -> Vec<&T> {
