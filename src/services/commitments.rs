@@ -94,21 +94,21 @@ pub fn visible_to(sql: &mut SqlBuilder, viewer: Option<&Actor>) {
     if let Some(actor) = viewer {
         let partners: Vec<i64> = actor.partner_ids().collect();
         if !partners.is_empty() {
-            sql.push(" OR t.partner_id IN ").bind_list(&partners);
+            sql.push(" OR ").is_in("t.partner_id", &partners);
         }
         if !actor.coalitions.is_empty() {
             sql.push(" OR (t.visibility = ")
                 .bind(Visibility::Coalition.as_str())
-                .push(" AND t.coalition_id IN ")
-                .bind_list(&actor.coalitions)
+                .push(" AND ")
+                .is_in("t.coalition_id", &actor.coalitions)
                 .push(")");
         }
         let groups: Vec<i64> = actor.group_ids().collect();
         if !groups.is_empty() {
             sql.push(" OR (t.visibility = ")
                 .bind(Visibility::Group.as_str())
-                .push(" AND t.action_group_id IN ")
-                .bind_list(&groups)
+                .push(" AND ")
+                .is_in("t.action_group_id", &groups)
                 .push(")");
         }
     }

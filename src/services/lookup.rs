@@ -46,15 +46,16 @@ pub async fn rows_by_ids<M: Positional>(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    let read = M::read_mask(columns);
     let mut sql = SqlBuilder::new(db.get_database_backend());
     sql.push(&format!(
-        "SELECT {} FROM {table} t WHERE t.id IN ",
-        M::select_list("t", columns)
+        "SELECT {} FROM {table} t WHERE ",
+        M::select_list("t", read)
     ))
-    .bind_list(ids);
+    .is_in("t.id", ids);
     let mut found = HashMap::with_capacity(ids.len());
     for row in db.query_all_raw(sql.build()).await? {
-        let model = M::read(&mut Cells::new(&row))?;
+        let model = M::read(&mut Cells::new(&row), read)?;
         found.insert(id_of(&model), model);
     }
     Ok(found)

@@ -370,8 +370,8 @@ fn reports_visible_to(sql: &mut SqlBuilder, viewer: Option<&Actor>) {
         .map(|a| a.partner_ids().collect())
         .unwrap_or_default();
     if !partners.is_empty() {
-        sql.push(" OR t.commitment_id IN (SELECT id FROM commitments WHERE partner_id IN ")
-            .bind_list(&partners)
+        sql.push(" OR t.commitment_id IN (SELECT id FROM commitments WHERE ")
+            .is_in("partner_id", &partners)
             .push(")");
     }
     sql.push(")");

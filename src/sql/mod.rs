@@ -5,7 +5,7 @@ mod row;
 
 use sea_orm::{DbBackend, Statement, Value};
 
-pub use row::{Blank, Cell, Cells, Columns, Positional};
+pub use row::{Blank, Cell, Cells, Columns, Positional, ReadMask};
 
 pub struct SqlBuilder {
     backend: DbBackend,
@@ -53,6 +53,17 @@ impl SqlBuilder {
         self
     }
 
+    /// Appends `expr` matched against `ids`: `expr = ANY($n)` with one array
+    /// on PostgreSQL (one prepared statement whatever the number of ids),
+    /// `expr IN (?, ?, …)` on SQLite.
+    pub fn is_in(&mut self, expr: &str, ids: &[i64]) -> &mut Self {
+        self.push(expr);
+        match self.backend {
+            DbBackend::Postgres => self.push(" = ANY(").bind(ids.to_vec()).push(")"),
+            _ => self.push(" IN ").bind_list(ids),
+        }
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.backend
     }
@@ -95,22 +106,43 @@ impl ChildList<'_> {
             Direction::Oldest => ("ASC", ">"),
             Direction::Newest => ("DESC", "<"),
         };
+        let read = M::read_mask(columns);
+        let columns = M::select_list("t", read);
         let mut sql = SqlBuilder::new(db.get_database_backend());
-        sql.push(&format!(
-            "SELECT * FROM (SELECT {columns}, t.{parent} AS parent_key, ROW_NUMBER() OVER \
-             (PARTITION BY t.{parent} ORDER BY t.id {order}) AS rn FROM {table} t WHERE t.{parent} IN ",
-            columns = M::select_list("t", columns),
-            parent = self.parent_column,
-            table = self.table,
-        ))
-        .bind_list(parent_ids);
-        filter(&mut sql);
-        if let Some(after) = args.after_id() {
-            sql.push(&format!(" AND t.id {after_op} ")).bind(after);
+        if sql.backend() == DbBackend::Postgres {
+            // One index range per parent (LATERAL … LIMIT), no sort of all
+            // the parents' children.
+            sql.push("SELECT c.*, p.id AS parent_key FROM unnest(CAST(")
+                .bind(parent_ids.to_vec())
+                .push(&format!(
+                    " AS BIGINT[])) AS p(id) CROSS JOIN LATERAL (SELECT {columns} FROM {table} t \
+                 WHERE t.{parent} = p.id",
+                    parent = self.parent_column,
+                    table = self.table,
+                ));
+            filter(&mut sql);
+            if let Some(after) = args.after_id() {
+                sql.push(&format!(" AND t.id {after_op} ")).bind(after);
+            }
+            sql.push(&format!(" ORDER BY t.id {order} LIMIT "))
+                .bind(args.limit() as i64)
+                .push(") c");
+        } else {
+            sql.push(&format!(
+                "SELECT * FROM (SELECT {columns}, t.{parent} AS parent_key, ROW_NUMBER() OVER \
+                 (PARTITION BY t.{parent} ORDER BY t.id {order}) AS rn FROM {table} t WHERE t.{parent} IN ",
+                parent = self.parent_column,
+                table = self.table,
+            ))
+            .bind_list(parent_ids);
+            filter(&mut sql);
+            if let Some(after) = args.after_id() {
+                sql.push(&format!(" AND t.id {after_op} ")).bind(after);
+            }
+            sql.push(") ranked WHERE rn <= ")
+                .bind(args.limit() as i64)
+                .push(" ORDER BY parent_key, rn");
         }
-        sql.push(") ranked WHERE rn <= ")
-            .bind(args.limit() as i64)
-            .push(" ORDER BY parent_key, rn");
 
         let mut rows: std::collections::HashMap<i64, Vec<(i64, M)>> =
             std::collections::HashMap::new();
@@ -118,9 +150,19 @@ impl ChildList<'_> {
             // The row's own columns (the id first), then its parent's id.
             let id: i64 = Cells::new(&row).take()?;
             let mut cells = Cells::new(&row);
-            let model = M::read(&mut cells)?;
+            let model = M::read(&mut cells, read)?;
             let parent: i64 = cells.take()?;
             rows.entry(parent).or_default().push((id, model));
+        }
+        // Each parent's children in list order (the statement does not sort
+        // across parents).
+        for children in rows.values_mut() {
+            match self.direction {
+                Direction::Oldest => children.sort_unstable_by_key(|(id, _)| *id),
+                Direction::Newest => {
+                    children.sort_unstable_by_key(|(id, _)| std::cmp::Reverse(*id))
+                }
+            }
         }
         Ok(parent_ids
             .iter()
@@ -141,11 +183,11 @@ impl ChildList<'_> {
     ) -> crate::error::AppResult<std::collections::HashMap<i64, u64>> {
         let mut sql = SqlBuilder::new(db.get_database_backend());
         sql.push(&format!(
-            "SELECT t.{parent} AS parent_key, COUNT(*) AS total FROM {table} t WHERE t.{parent} IN ",
+            "SELECT t.{parent} AS parent_key, COUNT(*) AS total FROM {table} t WHERE ",
             parent = self.parent_column,
             table = self.table,
         ))
-        .bind_list(parent_ids);
+        .is_in(&format!("t.{}", self.parent_column), parent_ids);
         filter(&mut sql);
         sql.push(&format!(" GROUP BY t.{}", self.parent_column));
         let mut counts: std::collections::HashMap<i64, u64> =

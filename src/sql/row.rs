@@ -8,66 +8,103 @@ use sea_orm::{
     DbErr, QueryResult,
 };
 
-/// A row type that a statement selecting `COLUMNS`, in that order, can fill.
+/// A row type that a statement selecting its columns, in `COLUMNS` order, can
+/// fill. A list that needs only some columns (see [`Columns::Only`]) selects
+/// only those and the ones that have no blank; the others are left blank.
 pub trait Positional: Sized {
     const COLUMNS: &'static [&'static str];
-    /// For each column, the SQL of a value that stands in for it when a list
-    /// does not need it (see [`Columns::Only`]); None for columns always read.
-    const BLANKS: &'static [Option<&'static str>];
+    /// Whether each column may be left out (see [`Blank`]).
+    const BLANKABLE: &'static [bool];
 
-    /// Reads the row from `cells`, which starts at its first column.
-    fn read(cells: &mut Cells<'_>) -> Result<Self, DbErr>;
+    /// Reads the columns of `read` (see [`Positional::read_mask`]) from
+    /// `cells`, which starts at the row's first column.
+    fn read(cells: &mut Cells<'_>, read: ReadMask) -> Result<Self, DbErr>;
 
-    /// `t.a, t.b, …`: the columns for a statement whose table alias is
-    /// `alias`, those not in `columns` replaced by their blank.
-    fn select_list(alias: &str, columns: Columns<'_>) -> String {
+    /// The columns a statement selects for `columns`.
+    fn read_mask(columns: Columns<'_>) -> ReadMask {
+        // The first column, the id, is always read: lists key rows by it.
+        let mut mask = 1;
+        for (index, (column, blankable)) in Self::COLUMNS.iter().zip(Self::BLANKABLE).enumerate() {
+            let needed = match columns {
+                Columns::All => true,
+                Columns::Only(needed) => !blankable || needed.contains(column),
+            };
+            if needed {
+                mask |= 1 << index;
+            }
+        }
+        ReadMask(mask)
+    }
+
+    /// `t.a, t.b, …`: the columns of `read`, for a statement whose table
+    /// alias is `alias`.
+    fn select_list(alias: &str, read: ReadMask) -> String {
         Self::COLUMNS
             .iter()
-            .zip(Self::BLANKS)
-            .map(|(column, blank)| match (columns, blank) {
-                (Columns::Only(needed), Some(blank)) if !needed.contains(column) => {
-                    format!("{blank} AS {column}")
-                }
-                _ => format!("{alias}.{column}"),
-            })
+            .enumerate()
+            .filter(|(index, _)| read.has(*index))
+            .map(|(_, column)| format!("{alias}.{column}"))
             .collect::<Vec<_>>()
             .join(", ")
     }
 }
 
-/// Which columns a statement reads in full. The others arrive blank (NULL,
-/// an empty string, zero): a list of 1,000 commitments that shows titles need
-/// not copy and allocate every description.
+/// Which columns a statement reads in full; the others are left blank (None,
+/// an empty string, zero). A list of 1,000 commitments that shows titles need
+/// not copy and decode every description.
 #[derive(Debug, Clone, Copy)]
 pub enum Columns<'a> {
     All,
     Only(&'a [&'static str]),
 }
 
-/// The stand-in for a column that is not read (see [`Positional::BLANKS`]).
-pub trait Blank {
-    const SQL: Option<&'static str>;
+/// The columns (by position in `COLUMNS`) that a statement selects.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadMask(u64);
+
+impl ReadMask {
+    pub fn has(self, index: usize) -> bool {
+        self.0 & (1 << index) != 0
+    }
+}
+
+/// What a column left out holds. Timestamps are always read: they are cheap
+/// and have no sensible blank.
+pub trait Blank: Sized {
+    const BLANKABLE: bool = true;
+    fn blank() -> Self;
 }
 
 impl<T> Blank for Option<T> {
-    const SQL: Option<&'static str> = Some("NULL");
+    fn blank() -> Self {
+        None
+    }
 }
 
 impl Blank for String {
-    const SQL: Option<&'static str> = Some("''");
+    fn blank() -> Self {
+        String::new()
+    }
 }
 
 impl Blank for i32 {
-    const SQL: Option<&'static str> = Some("0");
+    fn blank() -> Self {
+        0
+    }
 }
 
 impl Blank for i64 {
-    const SQL: Option<&'static str> = Some("CAST(0 AS BIGINT)");
+    fn blank() -> Self {
+        0
+    }
 }
 
 impl Blank for chrono::DateTime<chrono::Utc> {
-    // Cheap to read, and its literal differs between the backends.
-    const SQL: Option<&'static str> = None;
+    const BLANKABLE: bool = false;
+    fn blank() -> Self {
+        // Never used: a column that is not blankable is always read.
+        chrono::DateTime::<chrono::Utc>::MIN_UTC
+    }
 }
 
 /// The columns of one result row, read left to right.
@@ -117,10 +154,20 @@ macro_rules! positional {
     ($model:path { $($field:ident: $type:ty),* $(,)? }) => {
         impl Positional for $model {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
-            const BLANKS: &'static [Option<&'static str>] = &[$(<$type as Blank>::SQL),*];
+            const BLANKABLE: &'static [bool] = &[$(<$type as Blank>::BLANKABLE),*];
 
-            fn read(cells: &mut Cells<'_>) -> Result<Self, DbErr> {
-                Ok(Self { $($field: cells.take::<$type>()?),* })
+            fn read(cells: &mut Cells<'_>, read: ReadMask) -> Result<Self, DbErr> {
+                let mut index = 0;
+                Ok(Self {
+                    $($field: {
+                        index += 1;
+                        if read.has(index - 1) {
+                            cells.take::<$type>()?
+                        } else {
+                            <$type as Blank>::blank()
+                        }
+                    }),*
+                })
             }
         }
     };
@@ -167,6 +214,22 @@ positional!(entity::action_groups::Model {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_read_mask_keeps_timestamps_and_the_columns_asked_for() {
+        use super::{Columns, Positional};
+        type Partner = entity::partners::Model;
+        let mask = Partner::read_mask(Columns::Only(&["id", "name"]));
+        assert_eq!(
+            Partner::select_list("t", mask),
+            "t.id, t.name, t.created_at, t.updated_at"
+        );
+        let all = Partner::read_mask(Columns::All);
+        assert_eq!(
+            Partner::select_list("t", all).matches("t.").count(),
+            Partner::COLUMNS.len()
+        );
+    }
+
     use sea_orm::{EntityTrait, Iterable};
 
     use super::Positional;
