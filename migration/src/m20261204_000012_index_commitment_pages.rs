@@ -9,42 +9,55 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// (table, new index, its columns, the single-column index it makes redundant)
-const INDEXES: [(&str, &str, &str, Option<(&str, &str)>); 4] = [
-    (
-        "commitments",
-        "ix_commitments_group_id",
-        "action_group_id, id",
-        Some(("ix_commitments_group", "action_group_id")),
-    ),
-    (
-        "commitments",
-        "ix_commitments_partner_id",
-        "partner_id, id",
-        Some(("ix_commitments_partner", "partner_id")),
-    ),
-    (
-        "action_group_members",
-        "ix_action_group_members_group_id",
-        "action_group_id, id",
-        None,
-    ),
-    (
-        "action_groups",
-        "ix_action_groups_coalition_id",
-        "coalition_id, id",
-        None,
-    ),
+struct PageIndex {
+    table: &'static str,
+    name: &'static str,
+    columns: &'static str,
+    /// The single-column index it makes redundant, and that index's column.
+    replaces: Option<(&'static str, &'static str)>,
+}
+
+const INDEXES: [PageIndex; 4] = [
+    PageIndex {
+        table: "commitments",
+        name: "ix_commitments_group_id",
+        columns: "action_group_id, id",
+        replaces: Some(("ix_commitments_group", "action_group_id")),
+    },
+    PageIndex {
+        table: "commitments",
+        name: "ix_commitments_partner_id",
+        columns: "partner_id, id",
+        replaces: Some(("ix_commitments_partner", "partner_id")),
+    },
+    PageIndex {
+        table: "action_group_members",
+        name: "ix_action_group_members_group_id",
+        columns: "action_group_id, id",
+        replaces: None,
+    },
+    PageIndex {
+        table: "action_groups",
+        name: "ix_action_groups_coalition_id",
+        columns: "coalition_id, id",
+        replaces: None,
+    },
 ];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        for (table, name, columns, replaced) in INDEXES {
+        for PageIndex {
+            table,
+            name,
+            columns,
+            replaces,
+        } in INDEXES
+        {
             db.execute_unprepared(&format!("CREATE INDEX {name} ON {table} ({columns})"))
                 .await?;
-            if let Some((replaced, _)) = replaced {
+            if let Some((replaced, _)) = replaces {
                 db.execute_unprepared(&format!("DROP INDEX {replaced}"))
                     .await?;
             }
@@ -54,8 +67,14 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        for (table, name, _, replaced) in INDEXES {
-            if let Some((replaced, column)) = replaced {
+        for PageIndex {
+            table,
+            name,
+            replaces,
+            ..
+        } in INDEXES
+        {
+            if let Some((replaced, column)) = replaces {
                 db.execute_unprepared(&format!("CREATE INDEX {replaced} ON {table} ({column})"))
                     .await?;
             }

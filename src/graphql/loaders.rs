@@ -134,7 +134,7 @@ id_loader!(/// How many commitments of a partner the viewer may see.
 id_loader!(/// How many reports of a commitment the viewer may see.
     ReportCount => u64, |db, viewer, ids| report_service::counts_of_commitments(db, viewer, &ids));
 id_loader!(/// The newest report of a commitment the viewer may see.
-    LatestReport => progress_reports::Model, |db, viewer, ids| report_service::latest_of_commitments(db, viewer, &ids));
+    LatestReport => progress_reports::Model, |db, viewer, ids| report_service::latest_of_commitments(db, viewer, &ids, Columns::All));
 id_loader!(/// The work plans of a group (all of them: callers hide drafts).
     PlansOfGroup => Vec<work_plans::Model>, |db, viewer, ids| work_plan_service::plans_of(db, &ids));
 id_loader!(/// The items of a work plan, in order.

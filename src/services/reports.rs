@@ -401,19 +401,16 @@ pub async fn counts_of_commitments(
         .await
 }
 
-/// The newest visible report of each commitment.
+/// The newest visible report of each commitment (with the `columns` a list shows).
 pub async fn latest_of_commitments(
     db: &DatabaseConnection,
     viewer: Option<&Actor>,
     commitment_ids: &[i64],
+    columns: Columns<'_>,
 ) -> AppResult<HashMap<i64, progress_reports::Model>> {
-    let one = PageArgs {
-        first: 1,
-        after: None,
-    };
-    let pages = pages_of_commitments(db, viewer, commitment_ids, &one).await?;
-    Ok(pages
-        .into_iter()
-        .filter_map(|(id, page)| Some((id, page.items.into_iter().next()?.1)))
-        .collect())
+    OF_COMMITMENT
+        .firsts(db, commitment_ids, columns, |sql| {
+            reports_visible_to(sql, viewer)
+        })
+        .await
 }

@@ -102,6 +102,55 @@ impl ChildList<'_> {
         filter: impl Fn(&mut SqlBuilder),
     ) -> crate::error::AppResult<std::collections::HashMap<i64, crate::pagination::Page<M>>> {
         use crate::pagination::{Cursor, Page};
+        let mut rows = self
+            .children(
+                db,
+                parent_ids,
+                args.after_id(),
+                args.limit(),
+                columns,
+                filter,
+            )
+            .await?;
+        Ok(parent_ids
+            .iter()
+            .map(|parent| {
+                let children = rows.remove(parent).unwrap_or_default();
+                let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
+                (*parent, page.map(|(_, model)| model))
+            })
+            .collect())
+    }
+
+    /// The first child of each parent in list order (the newest report, say),
+    /// for the parents that have one.
+    pub async fn firsts<M: Positional>(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        parent_ids: &[i64],
+        columns: Columns<'_>,
+        filter: impl Fn(&mut SqlBuilder),
+    ) -> crate::error::AppResult<std::collections::HashMap<i64, M>> {
+        let rows = self
+            .children(db, parent_ids, None, 1, columns, filter)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(parent, children)| Some((parent, children.into_iter().next()?.1)))
+            .collect())
+    }
+
+    /// Up to `limit` children of each parent after `after`, with their ids,
+    /// in list order.
+    async fn children<M: Positional>(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        parent_ids: &[i64],
+        after: Option<i64>,
+        limit: u64,
+        columns: Columns<'_>,
+        filter: impl Fn(&mut SqlBuilder),
+    ) -> crate::error::AppResult<std::collections::HashMap<i64, Vec<(i64, M)>>> {
         let (order, after_op) = match self.direction {
             Direction::Oldest => ("ASC", ">"),
             Direction::Newest => ("DESC", "<"),
@@ -121,11 +170,11 @@ impl ChildList<'_> {
                     table = self.table,
                 ));
             filter(&mut sql);
-            if let Some(after) = args.after_id() {
+            if let Some(after) = after {
                 sql.push(&format!(" AND t.id {after_op} ")).bind(after);
             }
             sql.push(&format!(" ORDER BY t.id {order} LIMIT "))
-                .bind(args.limit() as i64)
+                .bind(limit as i64)
                 .push(") c");
         } else {
             sql.push(&format!(
@@ -136,11 +185,11 @@ impl ChildList<'_> {
             ))
             .bind_list(parent_ids);
             filter(&mut sql);
-            if let Some(after) = args.after_id() {
+            if let Some(after) = after {
                 sql.push(&format!(" AND t.id {after_op} ")).bind(after);
             }
             sql.push(") ranked WHERE rn <= ")
-                .bind(args.limit() as i64)
+                .bind(limit as i64)
                 .push(" ORDER BY parent_key, rn");
         }
 
@@ -164,14 +213,7 @@ impl ChildList<'_> {
                 }
             }
         }
-        Ok(parent_ids
-            .iter()
-            .map(|parent| {
-                let children = rows.remove(parent).unwrap_or_default();
-                let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
-                (*parent, page.map(|(_, model)| model))
-            })
-            .collect())
+        Ok(rows)
     }
 
     /// How many children each parent has (with the same `filter`).

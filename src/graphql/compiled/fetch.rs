@@ -327,8 +327,10 @@ impl<'a> Run<'a> {
                     CommitmentField::LatestReport(reference) => {
                         let ids = distinct(commitments.iter().map(|c| c.id));
                         let (db, viewer) = (self.db, self.viewer);
+                        let columns = report_columns(&reference.selection);
+                        let columns = Columns::Only(&columns);
                         let reports = chunked(&ids, |chunk| {
-                            report_service::latest_of_commitments(db, viewer, chunk)
+                            report_service::latest_of_commitments(db, viewer, chunk, columns)
                         })
                         .await?;
                         self.store(reference.slot, Batch::Reports(reports));
@@ -385,6 +387,25 @@ fn partner_columns<'p>(
             PartnerField::Version => "version",
             PartnerField::CreatedAt => "created_at",
             PartnerField::UpdatedAt => "updated_at",
+        });
+    }
+    columns
+}
+
+/// The report columns `selection` shows (and the id).
+fn report_columns(selection: &Selection<ReportField>) -> Vec<&'static str> {
+    let mut columns = vec!["id"];
+    for field in selection {
+        columns.push(match field.kind {
+            ReportField::Typename | ReportField::Id => continue,
+            ReportField::Progress => "progress",
+            ReportField::Status => "status",
+            ReportField::Narrative => "narrative",
+            ReportField::ReviewState => "review_state",
+            ReportField::ReviewReason => "review_reason",
+            ReportField::ReviewedAt => "reviewed_at",
+            ReportField::CommitmentVersion => "commitment_version",
+            ReportField::CreatedAt => "created_at",
         });
     }
     columns
