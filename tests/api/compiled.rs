@@ -475,3 +475,14 @@ async fn the_compiled_path_writes_keys_in_the_documents_order() {
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{}", answers[0]);
 }
+
+#[tokio::test]
+async fn a_padded_document_is_never_planned_or_kept() {
+    let w = world().await;
+    let limit = coalition::graphql::compiled::MAX_PLANNED_DOCUMENT_BYTES;
+    let padding = "#".repeat(limit);
+    let text = format!("{{ actionGroups {{ nodes {{ name }} }} }}\n{padding}");
+    let body = query(&text, Value::Null);
+    let answers = agree(&w, body, false).await;
+    assert!(answers[0].contains("Supply chains"), "{}", answers[0]);
+}

@@ -20,9 +20,18 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::Actor;
 
-/// Documents kept, planned or found unsupported: enough for an application's
-/// fixed set of queries; clients sending ever new texts only churn the cache.
-const MAX_DOCUMENTS: u64 = 2_000;
+/// Memory for the documents kept, planned or found unsupported, weighed by
+/// their text: enough for an application's fixed set of queries; clients
+/// sending ever new texts only churn the cache.
+const MAX_KEPT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Longer documents are never planned: an application's queries are short,
+/// and a client padding its documents to the body limit (1 MiB) must not make
+/// the cache hold its padding.
+pub const MAX_PLANNED_DOCUMENT_BYTES: usize = 16 * 1024;
+
+/// What an entry is counted for besides its text (the plan, the key).
+const ENTRY_OVERHEAD_BYTES: u32 = 1024;
 
 /// A document's text and the operation name sent with it.
 type DocumentKey = (Arc<str>, Option<Arc<str>>);
@@ -45,12 +54,22 @@ pub enum Lookup {
 
 impl Plans {
     pub fn new() -> Self {
-        Self {
-            plans: moka::sync::Cache::new(MAX_DOCUMENTS),
-        }
+        let plans = moka::sync::Cache::builder()
+            .max_capacity(MAX_KEPT_BYTES)
+            .weigher(|(query, operation_name): &DocumentKey, _| {
+                let text = query.len() + operation_name.as_ref().map_or(0, |name| name.len());
+                u32::try_from(text)
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(ENTRY_OVERHEAD_BYTES)
+            })
+            .build();
+        Self { plans }
     }
 
     pub fn lookup(&self, query: &str, operation_name: Option<&str>) -> Lookup {
+        if query.len() > MAX_PLANNED_DOCUMENT_BYTES {
+            return Lookup::Unsupported;
+        }
         match self.plans.get(&key(query, operation_name)) {
             Some(Some(plan)) => Lookup::Planned(plan),
             Some(None) => Lookup::Unsupported,
@@ -61,6 +80,9 @@ impl Plans {
     /// Plans a document the resolvers have just answered without errors (so it
     /// passed validation), or records that it is not for this path.
     pub fn learn(&self, query: &str, operation_name: Option<&str>) {
+        if query.len() > MAX_PLANNED_DOCUMENT_BYTES {
+            return;
+        }
         let plan = async_graphql::parser::parse_query(query)
             .ok()
             .and_then(|document| planner::plan(&document, operation_name))
