@@ -21,6 +21,9 @@ pub enum Workload {
     Background,
 }
 
+/// Connections idle longer than this are checked before use (see `connect_for`).
+const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 pub async fn connect(
     url: &SecretUrl,
     max_connections: u32,
@@ -51,6 +54,21 @@ pub async fn connect_for(
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(5))
+            // sqlx pings every connection it hands out by default: a round
+            // trip before each statement, a quarter of a short query's server
+            // time. A connection used within the last second is known to be
+            // alive; one idle longer may have been cut (a restart, a proxy's
+            // timeout) and is pinged, and replaced if it does not answer.
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for < PING_IDLE_AFTER {
+                        return Ok(true);
+                    }
+                    sea_orm::sqlx::Connection::ping(connection).await?;
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to {}", url.redacted()))?;

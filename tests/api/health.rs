@@ -145,3 +145,39 @@ async fn local_postgres_connections_skip_tls_and_jit() {
     );
     assert_eq!(jit, "off");
 }
+
+/// Connections are not pinged before every statement (a round trip each), but
+/// one that has been idle is: after PostgreSQL has ended every connection of
+/// the pool (as a restart would), the next requests still succeed.
+#[tokio::test]
+async fn connections_cut_while_idle_are_replaced_before_use() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        eprintln!(
+            "connections_cut_while_idle_are_replaced_before_use: SQLite run, checked on PostgreSQL only"
+        );
+        return;
+    }
+    let query = "{ actionGroups { totalCount } }";
+    app.ok(None, query, serde_json::Value::Null).await;
+    let database = app.database_url.rsplit('/').next().unwrap().to_owned();
+    let admin = sea_orm::Database::connect(app.database_url.replace(&database, "postgres"))
+        .await
+        .unwrap();
+    let ended = admin
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+            ),
+        ))
+        .await
+        .unwrap();
+    assert!(!ended.is_empty(), "the pool had connections to end");
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    for _ in 0..10 {
+        app.ok(None, query, serde_json::Value::Null).await;
+    }
+}
