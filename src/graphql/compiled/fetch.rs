@@ -46,6 +46,13 @@ pub enum Batch {
     Reports(HashMap<i64, progress_reports::Model>),
 }
 
+/// Whose commitments a commitment connection lists.
+#[derive(Clone, Copy)]
+enum Parent {
+    Group,
+    Partner,
+}
+
 /// What a root field fetched.
 pub enum RootData {
     Typename,
@@ -194,26 +201,7 @@ impl<'a> Run<'a> {
                         }
                     }
                     GroupField::Commitments(connection) => {
-                        let args = self.page_args(&connection.args)?;
-                        let viewer = self.viewer;
-                        let columns = commitment_columns(connection);
-                        let columns = Columns::Only(&columns);
-                        let pages = chunked(&ids, |chunk| {
-                            commitment_service::pages_of_groups(
-                                self.db, viewer, chunk, &args, columns,
-                            )
-                        })
-                        .await?;
-                        let counts = match connection.wants_total_count() {
-                            true => Some(
-                                chunked(&ids, |chunk| {
-                                    commitment_service::counts_of_groups(self.db, viewer, chunk)
-                                })
-                                .await?,
-                            ),
-                            false => None,
-                        };
-                        self.commitment_connection(connection, pages, counts)
+                        self.commitment_connection(connection, Parent::Group, &ids)
                             .await?;
                     }
                     _ => {}
@@ -223,20 +211,44 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Stores a page of commitments per parent (and their counts, when asked
-    /// for) and fetches what their items need.
+    /// Fetches a page of commitments per parent (and their counts, when asked
+    /// for) and what their items need.
     async fn commitment_connection(
         &mut self,
         connection: &Connection<CommitmentField>,
-        pages: HashMap<i64, Page<commitments::Model>>,
-        counts: Option<HashMap<i64, u64>>,
+        parent: Parent,
+        ids: &[i64],
     ) -> Fetched<()> {
+        let args = &self.page_args(&connection.args)?;
+        let (db, viewer) = (self.db, self.viewer);
+        let columns = commitment_columns(connection);
+        let columns = Columns::Only(&columns);
+        let pages = chunked(ids, |chunk| async move {
+            match parent {
+                Parent::Group => {
+                    commitment_service::pages_of_groups(db, viewer, chunk, args, columns).await
+                }
+                Parent::Partner => {
+                    commitment_service::pages_of_partners(db, viewer, chunk, args, columns).await
+                }
+            }
+        })
+        .await?;
         let commitments = page_items(&pages);
         for selection in connection.node_selections() {
             self.commitments(&commitments, selection).await?;
         }
         self.store(connection.pages, Batch::CommitmentPages(pages));
-        if let Some(counts) = counts {
+        if connection.wants_total_count() {
+            let counts = chunked(ids, |chunk| async move {
+                match parent {
+                    Parent::Group => commitment_service::counts_of_groups(db, viewer, chunk).await,
+                    Parent::Partner => {
+                        commitment_service::counts_of_partners(db, viewer, chunk).await
+                    }
+                }
+            })
+            .await?;
             self.store(connection.counts, Batch::Counts(counts));
         }
         Ok(())
@@ -285,26 +297,7 @@ impl<'a> Run<'a> {
             let ids: Vec<i64> = partners.iter().map(|p| p.id).collect();
             for field in selection {
                 if let PartnerField::Commitments(connection) = &field.kind {
-                    let args = self.page_args(&connection.args)?;
-                    let viewer = self.viewer;
-                    let columns = commitment_columns(connection);
-                    let columns = Columns::Only(&columns);
-                    let pages = chunked(&ids, |chunk| {
-                        commitment_service::pages_of_partners(
-                            self.db, viewer, chunk, &args, columns,
-                        )
-                    })
-                    .await?;
-                    let counts = match connection.wants_total_count() {
-                        true => Some(
-                            chunked(&ids, |chunk| {
-                                commitment_service::counts_of_partners(self.db, viewer, chunk)
-                            })
-                            .await?,
-                        ),
-                        false => None,
-                    };
-                    self.commitment_connection(connection, pages, counts)
+                    self.commitment_connection(connection, Parent::Partner, &ids)
                         .await?;
                 }
             }

@@ -13,7 +13,10 @@ mod plan;
 mod planner;
 mod write;
 
-use std::sync::Arc;
+use std::{
+    hash::{BuildHasher, RandomState},
+    sync::Arc,
+};
 
 use async_graphql::Variables;
 use sea_orm::DatabaseConnection;
@@ -33,13 +36,21 @@ pub const MAX_PLANNED_DOCUMENT_BYTES: usize = 16 * 1024;
 /// What an entry is counted for besides its text (the plan, the key).
 const ENTRY_OVERHEAD_BYTES: u32 = 1024;
 
-/// A document's text and the operation name sent with it.
-type DocumentKey = (Arc<str>, Option<Arc<str>>);
+/// A document as kept: its text and operation name (compared on every hit,
+/// since entries are found by a hash of them), and its plan, or None for a
+/// document the compiled path does not take.
+struct Entry {
+    query: Box<str>,
+    operation_name: Option<Box<str>>,
+    plan: Option<Arc<plan::Plan>>,
+}
 
-/// The plans of the documents seen, keyed by document text and operation name.
-/// `None` marks a document the compiled path does not take.
+/// The plans of the documents seen. Looking one up hashes the request's text
+/// instead of copying it into a key: the lookup is on every query's path.
 pub struct Plans {
-    plans: moka::sync::Cache<DocumentKey, Option<Arc<plan::Plan>>>,
+    plans: moka::sync::Cache<u64, Arc<Entry>>,
+    /// Keyed per process, so that no client can aim collisions at a document.
+    hasher: RandomState,
 }
 
 /// What looking a document up says.
@@ -56,24 +67,33 @@ impl Plans {
     pub fn new() -> Self {
         let plans = moka::sync::Cache::builder()
             .max_capacity(MAX_KEPT_BYTES)
-            .weigher(|(query, operation_name): &DocumentKey, _| {
-                let text = query.len() + operation_name.as_ref().map_or(0, |name| name.len());
+            .weigher(|_, entry: &Arc<Entry>| {
+                let text = entry.query.len() + entry.operation_name.as_ref().map_or(0, |n| n.len());
                 u32::try_from(text)
                     .unwrap_or(u32::MAX)
                     .saturating_add(ENTRY_OVERHEAD_BYTES)
             })
             .build();
-        Self { plans }
+        Self {
+            plans,
+            hasher: RandomState::new(),
+        }
     }
 
     pub fn lookup(&self, query: &str, operation_name: Option<&str>) -> Lookup {
         if query.len() > MAX_PLANNED_DOCUMENT_BYTES {
             return Lookup::Unsupported;
         }
-        match self.plans.get(&key(query, operation_name)) {
-            Some(Some(plan)) => Lookup::Planned(plan),
-            Some(None) => Lookup::Unsupported,
-            None => Lookup::Unknown,
+        let Some(entry) = self.plans.get(&self.hash(query, operation_name)) else {
+            return Lookup::Unknown;
+        };
+        // A hash collision is another document: this one is not known yet.
+        if &*entry.query != query || entry.operation_name.as_deref() != operation_name {
+            return Lookup::Unknown;
+        }
+        match &entry.plan {
+            Some(plan) => Lookup::Planned(plan.clone()),
+            None => Lookup::Unsupported,
         }
     }
 
@@ -87,7 +107,17 @@ impl Plans {
             .ok()
             .and_then(|document| planner::plan(&document, operation_name))
             .map(Arc::new);
-        self.plans.insert(key(query, operation_name), plan);
+        let entry = Entry {
+            query: query.into(),
+            operation_name: operation_name.map(Into::into),
+            plan,
+        };
+        self.plans
+            .insert(self.hash(query, operation_name), Arc::new(entry));
+    }
+
+    fn hash(&self, query: &str, operation_name: Option<&str>) -> u64 {
+        self.hasher.hash_one((query, operation_name))
     }
 }
 
@@ -95,10 +125,6 @@ impl Default for Plans {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn key(query: &str, operation_name: Option<&str>) -> DocumentKey {
-    (Arc::from(query), operation_name.map(Arc::from))
 }
 
 /// The response body for a planned document, or None when the resolvers must

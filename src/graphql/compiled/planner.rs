@@ -265,20 +265,8 @@ impl<'d> Planner<'d> {
     }
 
     fn page_info(&mut self, set: &'d SelectionSet) -> Option<Selection<PageInfoField>> {
-        let mut selection = Vec::new();
-        for field in self.collect(set, "PageInfo")? {
-            let kind = match field.name.node.as_str() {
-                "__typename" => PageInfoField::Typename,
-                "hasNextPage" => PageInfoField::HasNextPage,
-                "hasPreviousPage" => PageInfoField::HasPreviousPage,
-                "startCursor" => PageInfoField::StartCursor,
-                "endCursor" => PageInfoField::EndCursor,
-                _ => return None,
-            };
-            let kind = self.leaf(field, kind)?;
-            selection.push(self.keyed(field, kind));
-        }
-        Some(selection)
+        let fields = self.collect(set, "PageInfo")?;
+        self.object(fields, page_info_scalar, |_, _| None)
     }
 
     fn keyed<F>(&self, field: &DocField, kind: F) -> Field<F> {
@@ -286,6 +274,25 @@ impl<'d> Planner<'d> {
             key: field.response_key().node.to_string(),
             kind,
         }
+    }
+
+    /// Plans each of `fields`: a scalar that `scalar` names (taken without
+    /// arguments or selection), else what `nested` makes of it.
+    fn object<F>(
+        &mut self,
+        fields: Collected<'d>,
+        scalar: fn(&str) -> Option<F>,
+        mut nested: impl FnMut(&mut Self, &'d DocField) -> Option<F>,
+    ) -> Option<Selection<F>> {
+        let mut selection = Vec::with_capacity(fields.len());
+        for field in fields {
+            let kind = match scalar(field.name.node.as_str()) {
+                Some(kind) => self.leaf(field, kind)?,
+                None => nested(self, field)?,
+            };
+            selection.push(self.keyed(field, kind));
+        }
+        Some(selection)
     }
 
     /// `node(id)`'s selection, planned for an action group.
@@ -300,50 +307,35 @@ impl<'d> Planner<'d> {
     }
 
     fn group_fields(&mut self, fields: Collected<'d>) -> Option<Selection<GroupField>> {
-        let mut selection = Vec::new();
-        for field in fields {
-            let kind = match field.name.node.as_str() {
-                "__typename" => self.leaf(field, GroupField::Typename)?,
-                "id" => self.leaf(field, GroupField::Id)?,
-                "name" => self.leaf(field, GroupField::Name)?,
-                "description" => self.leaf(field, GroupField::Description)?,
-                "status" => self.leaf(field, GroupField::Status)?,
-                "version" => self.leaf(field, GroupField::Version)?,
-                "createdAt" => self.leaf(field, GroupField::CreatedAt)?,
-                "members" => GroupField::Members(Box::new(self.connection(
+        self.object(fields, group_scalar, |planner, field| {
+            match field.name.node.as_str() {
+                "members" => Some(GroupField::Members(Box::new(planner.connection(
                     field,
                     "ActionGroupMember",
                     Self::member,
                     true,
-                )?)),
-                "commitments" => GroupField::Commitments(Box::new(self.connection(
+                )?))),
+                "commitments" => Some(GroupField::Commitments(Box::new(planner.connection(
                     field,
                     "Commitment",
                     Self::commitment,
                     false,
-                )?)),
-                _ => return None,
-            };
-            selection.push(self.keyed(field, kind));
-        }
-        Some(selection)
+                )?))),
+                _ => None,
+            }
+        })
     }
 
     fn member(&mut self, set: &'d SelectionSet) -> Option<Selection<MemberField>> {
-        let mut selection = Vec::new();
-        for field in self.collect(set, "ActionGroupMember")? {
-            let kind = match field.name.node.as_str() {
-                "__typename" => self.leaf(field, MemberField::Typename)?,
-                "role" => self.leaf(field, MemberField::Role)?,
-                "joinedAt" => self.leaf(field, MemberField::JoinedAt)?,
-                "partner" if field.arguments.is_empty() => {
-                    MemberField::Partner(Box::new(self.reference(field, Self::partner)?))
-                }
-                _ => return None,
-            };
-            selection.push(self.keyed(field, kind));
-        }
-        Some(selection)
+        let fields = self.collect(set, "ActionGroupMember")?;
+        self.object(fields, member_scalar, |planner, field| {
+            match field.name.node.as_str() {
+                "partner" if field.arguments.is_empty() => Some(MemberField::Partner(Box::new(
+                    planner.reference(field, Self::partner)?,
+                ))),
+                _ => None,
+            }
+        })
     }
 
     fn reference<F>(
@@ -359,84 +351,41 @@ impl<'d> Planner<'d> {
     }
 
     fn partner(&mut self, set: &'d SelectionSet) -> Option<Selection<PartnerField>> {
-        let mut selection = Vec::new();
-        for field in self.collect(set, "Partner")? {
-            let kind = match field.name.node.as_str() {
-                "__typename" => self.leaf(field, PartnerField::Typename)?,
-                "id" => self.leaf(field, PartnerField::Id)?,
-                "name" => self.leaf(field, PartnerField::Name)?,
-                "acronym" => self.leaf(field, PartnerField::Acronym)?,
-                "kind" => self.leaf(field, PartnerField::Kind)?,
-                "country" => self.leaf(field, PartnerField::Country)?,
-                "region" => self.leaf(field, PartnerField::Region)?,
-                "website" => self.leaf(field, PartnerField::Website)?,
-                "description" => self.leaf(field, PartnerField::Description)?,
-                "version" => self.leaf(field, PartnerField::Version)?,
-                "createdAt" => self.leaf(field, PartnerField::CreatedAt)?,
-                "updatedAt" => self.leaf(field, PartnerField::UpdatedAt)?,
-                "commitments" => PartnerField::Commitments(Box::new(self.connection(
+        let fields = self.collect(set, "Partner")?;
+        self.object(fields, partner_scalar, |planner, field| {
+            match field.name.node.as_str() {
+                "commitments" => Some(PartnerField::Commitments(Box::new(planner.connection(
                     field,
                     "Commitment",
                     Self::commitment,
                     false,
-                )?)),
-                _ => return None,
-            };
-            selection.push(self.keyed(field, kind));
-        }
-        Some(selection)
+                )?))),
+                _ => None,
+            }
+        })
     }
 
     fn commitment(&mut self, set: &'d SelectionSet) -> Option<Selection<CommitmentField>> {
-        let mut selection = Vec::new();
-        for field in self.collect(set, "Commitment")? {
-            let kind = match field.name.node.as_str() {
-                "__typename" => self.leaf(field, CommitmentField::Typename)?,
-                "id" => self.leaf(field, CommitmentField::Id)?,
-                "title" => self.leaf(field, CommitmentField::Title)?,
-                "description" => self.leaf(field, CommitmentField::Description)?,
-                "indicator" => self.leaf(field, CommitmentField::Indicator)?,
-                "unit" => self.leaf(field, CommitmentField::Unit)?,
-                "status" => self.leaf(field, CommitmentField::Status)?,
-                "progress" => self.leaf(field, CommitmentField::Progress)?,
-                "dueOn" => self.leaf(field, CommitmentField::DueOn)?,
-                "visibility" => self.leaf(field, CommitmentField::Visibility)?,
-                "version" => self.leaf(field, CommitmentField::Version)?,
-                "createdAt" => self.leaf(field, CommitmentField::CreatedAt)?,
-                "updatedAt" => self.leaf(field, CommitmentField::UpdatedAt)?,
-                "partner" if field.arguments.is_empty() => {
-                    CommitmentField::Partner(Box::new(self.reference(field, Self::partner)?))
-                }
-                "latestReport" if field.arguments.is_empty() => {
-                    CommitmentField::LatestReport(Box::new(self.reference(field, Self::report)?))
-                }
-                _ => return None,
-            };
-            selection.push(self.keyed(field, kind));
-        }
-        Some(selection)
+        let fields = self.collect(set, "Commitment")?;
+        self.object(fields, commitment_scalar, |planner, field| {
+            if !field.arguments.is_empty() {
+                return None;
+            }
+            match field.name.node.as_str() {
+                "partner" => Some(CommitmentField::Partner(Box::new(
+                    planner.reference(field, Self::partner)?,
+                ))),
+                "latestReport" => Some(CommitmentField::LatestReport(Box::new(
+                    planner.reference(field, Self::report)?,
+                ))),
+                _ => None,
+            }
+        })
     }
 
     fn report(&mut self, set: &'d SelectionSet) -> Option<Selection<ReportField>> {
-        let mut selection = Vec::new();
-        for field in self.collect(set, "ProgressReport")? {
-            let kind = match field.name.node.as_str() {
-                "__typename" => ReportField::Typename,
-                "id" => ReportField::Id,
-                "progress" => ReportField::Progress,
-                "status" => ReportField::Status,
-                "narrative" => ReportField::Narrative,
-                "reviewState" => ReportField::ReviewState,
-                "reviewReason" => ReportField::ReviewReason,
-                "reviewedAt" => ReportField::ReviewedAt,
-                "commitmentVersion" => ReportField::CommitmentVersion,
-                "createdAt" => ReportField::CreatedAt,
-                _ => return None,
-            };
-            let kind = self.leaf(field, kind)?;
-            selection.push(self.keyed(field, kind));
-        }
-        Some(selection)
+        let fields = self.collect(set, "ProgressReport")?;
+        self.object(fields, report_scalar, |_, _| None)
     }
 
     fn collect(&mut self, set: &'d SelectionSet, type_name: &str) -> Option<Collected<'d>> {
@@ -517,4 +466,92 @@ fn applies(condition: Option<&str>, type_name: &str, in_node: bool) -> Option<bo
         Some(other) if in_node && NODE_TYPES.contains(&other) => Some(false),
         Some(_) => None,
     }
+}
+
+// The scalar fields of each type the compiled path knows, by GraphQL name.
+
+fn page_info_scalar(name: &str) -> Option<PageInfoField> {
+    Some(match name {
+        "__typename" => PageInfoField::Typename,
+        "hasNextPage" => PageInfoField::HasNextPage,
+        "hasPreviousPage" => PageInfoField::HasPreviousPage,
+        "startCursor" => PageInfoField::StartCursor,
+        "endCursor" => PageInfoField::EndCursor,
+        _ => return None,
+    })
+}
+
+fn group_scalar(name: &str) -> Option<GroupField> {
+    Some(match name {
+        "__typename" => GroupField::Typename,
+        "id" => GroupField::Id,
+        "name" => GroupField::Name,
+        "description" => GroupField::Description,
+        "status" => GroupField::Status,
+        "version" => GroupField::Version,
+        "createdAt" => GroupField::CreatedAt,
+        _ => return None,
+    })
+}
+
+fn member_scalar(name: &str) -> Option<MemberField> {
+    Some(match name {
+        "__typename" => MemberField::Typename,
+        "role" => MemberField::Role,
+        "joinedAt" => MemberField::JoinedAt,
+        _ => return None,
+    })
+}
+
+fn partner_scalar(name: &str) -> Option<PartnerField> {
+    Some(match name {
+        "__typename" => PartnerField::Typename,
+        "id" => PartnerField::Id,
+        "name" => PartnerField::Name,
+        "acronym" => PartnerField::Acronym,
+        "kind" => PartnerField::Kind,
+        "country" => PartnerField::Country,
+        "region" => PartnerField::Region,
+        "website" => PartnerField::Website,
+        "description" => PartnerField::Description,
+        "version" => PartnerField::Version,
+        "createdAt" => PartnerField::CreatedAt,
+        "updatedAt" => PartnerField::UpdatedAt,
+        _ => return None,
+    })
+}
+
+fn commitment_scalar(name: &str) -> Option<CommitmentField> {
+    Some(match name {
+        "__typename" => CommitmentField::Typename,
+        "id" => CommitmentField::Id,
+        "title" => CommitmentField::Title,
+        "description" => CommitmentField::Description,
+        "indicator" => CommitmentField::Indicator,
+        "unit" => CommitmentField::Unit,
+        "status" => CommitmentField::Status,
+        "progress" => CommitmentField::Progress,
+        "dueOn" => CommitmentField::DueOn,
+        "visibility" => CommitmentField::Visibility,
+        "version" => CommitmentField::Version,
+        "createdAt" => CommitmentField::CreatedAt,
+        "updatedAt" => CommitmentField::UpdatedAt,
+        _ => return None,
+    })
+}
+
+fn report_scalar(name: &str) -> Option<ReportField> {
+    Some(match name {
+        "__typename" => ReportField::Typename,
+        "id" => ReportField::Id,
+        "progress" => ReportField::Progress,
+        "status" => ReportField::Status,
+        "narrative" => ReportField::Narrative,
+        "reviewState" => ReportField::ReviewState,
+        "reviewReason" => ReportField::ReviewReason,
+        "reviewedAt" => ReportField::ReviewedAt,
+        "commitmentVersion" => ReportField::CommitmentVersion,
+        "createdAt" => ReportField::CreatedAt,
+        _ => return None,
+    })
 }

@@ -34,12 +34,22 @@ pub fn response(plan: &Plan, roots: &[RootData], batches: &[Option<Batch>]) -> F
     writer.object(&plan.root, |w, field, index| {
         match (&field.kind, &roots[index]) {
             (RootField::Typename, _) => w.string("Query"),
-            (RootField::ActionGroups(connection), RootData::Groups(page, count)) => {
-                w.connection(connection, page, *count, "ActionGroup", Writer::group)?
-            }
-            (RootField::Partners(connection), RootData::Partners(page, count)) => {
-                w.connection(connection, page, *count, "Partner", Writer::partner)?
-            }
+            (RootField::ActionGroups(connection), RootData::Groups(page, count)) => w.connection(
+                connection,
+                page,
+                *count,
+                "ActionGroup",
+                Writer::group,
+                Writer::no_edge_fields,
+            )?,
+            (RootField::Partners(connection), RootData::Partners(page, count)) => w.connection(
+                connection,
+                page,
+                *count,
+                "Partner",
+                Writer::partner,
+                Writer::no_edge_fields,
+            )?,
             (RootField::Node { selection, .. }, RootData::Node(group)) => match group {
                 Some(group) => w.group(group, selection)?,
                 None => w.raw("null"),
@@ -128,6 +138,8 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// A connection over `page`; `edge_field` writes the fields some edges add
+    /// to `cursor` and `node` (a member's role and date).
     fn connection<M, N>(
         &mut self,
         connection: &Connection<N>,
@@ -135,6 +147,7 @@ impl<'a> Writer<'a> {
         count: Option<u64>,
         item_type: &str,
         item: fn(&mut Self, &M, &Selection<N>) -> Fetched<()>,
+        edge_field: fn(&mut Self, &M, &EdgeField<N>) -> Fetched<()>,
     ) -> Fetched<()> {
         self.object(&connection.selection, |w, field, _| {
             match &field.kind {
@@ -150,8 +163,9 @@ impl<'a> Writer<'a> {
                                 EdgeField::Typename => w.string(&format!("{item_type}Edge")),
                                 EdgeField::Cursor => w.string(&cursor.encode()),
                                 EdgeField::Node(selection) => item(w, model, selection)?,
-                                // Only member edges have these: see `member_edge_field`.
-                                EdgeField::Role | EdgeField::JoinedAt => return Err(Fallback),
+                                extra @ (EdgeField::Role | EdgeField::JoinedAt) => {
+                                    edge_field(w, model, extra)?
+                                }
                             }
                             Ok(())
                         })
@@ -199,6 +213,11 @@ impl<'a> Writer<'a> {
         })
     }
 
+    /// Edges that carry only `cursor` and `node`.
+    fn no_edge_fields<M, N>(&mut self, _: &M, _: &EdgeField<N>) -> Fetched<()> {
+        Err(Fallback)
+    }
+
     /// A nested connection of `parent`: its page from `pages`, its count from `counts`.
     fn nested<M, N>(
         &mut self,
@@ -207,6 +226,7 @@ impl<'a> Writer<'a> {
         pages: Fetched<&HashMap<i64, Page<M>>>,
         item_type: &str,
         item: fn(&mut Self, &M, &Selection<N>) -> Fetched<()>,
+        edge_field: fn(&mut Self, &M, &EdgeField<N>) -> Fetched<()>,
     ) -> Fetched<()> {
         let empty = Page::default();
         let page = pages?.get(&parent).unwrap_or(&empty);
@@ -219,7 +239,7 @@ impl<'a> Writer<'a> {
             ),
             false => None,
         };
-        self.connection(connection, page, count, item_type, item)
+        self.connection(connection, page, count, item_type, item, edge_field)
     }
 
     fn batch(&self, slot: Slot) -> Fetched<&'a Batch> {
@@ -263,7 +283,14 @@ impl<'a> Writer<'a> {
                         Batch::MemberPages(pages) => Ok(pages),
                         _ => Err(Fallback),
                     };
-                    w.member_connection(connection, group.id, pages)?
+                    w.nested(
+                        connection,
+                        group.id,
+                        pages,
+                        "ActionGroupMember",
+                        Writer::member,
+                        Writer::member_edge_field,
+                    )?
                 }
                 GroupField::Commitments(connection) => {
                     let pages = w.commitment_pages(connection.pages);
@@ -273,6 +300,7 @@ impl<'a> Writer<'a> {
                         pages,
                         "Commitment",
                         Writer::commitment,
+                        Writer::no_edge_fields,
                     )?
                 }
             }
@@ -280,49 +308,20 @@ impl<'a> Writer<'a> {
         })
     }
 
-    /// A group's members: a connection whose edges also carry the role and date.
-    fn member_connection(
+    /// What a member edge adds: the member's role and joining date.
+    fn member_edge_field(
         &mut self,
-        connection: &Connection<MemberField>,
-        group_id: i64,
-        pages: Fetched<&HashMap<i64, Page<action_group_members::Model>>>,
+        member: &action_group_members::Model,
+        field: &EdgeField<MemberField>,
     ) -> Fetched<()> {
-        let empty = Page::default();
-        let page = pages?.get(&group_id).unwrap_or(&empty);
-        let count = match connection.wants_total_count() {
-            true => Some(
-                self.counts(connection.counts)?
-                    .get(&group_id)
-                    .copied()
-                    .unwrap_or(0),
-            ),
-            false => None,
-        };
-        self.object(&connection.selection, |w, field, _| {
-            match &field.kind {
-                ConnectionField::Edges(selection) => {
-                    w.list(&page.items, |w, (cursor, member)| {
-                        w.object(selection, |w, field, _| {
-                            match &field.kind {
-                                EdgeField::Typename => w.string("ActionGroupMemberEdge"),
-                                EdgeField::Cursor => w.string(&cursor.encode()),
-                                EdgeField::Node(selection) => w.member(member, selection)?,
-                                EdgeField::Role => w.group_role(&member.role)?,
-                                EdgeField::JoinedAt => w.time(&member.joined_at),
-                            }
-                            Ok(())
-                        })
-                    })?
-                }
-                ConnectionField::Typename => w.string("ActionGroupMemberConnection"),
-                ConnectionField::TotalCount => w.int(count.ok_or(Fallback)? as i64),
-                ConnectionField::Nodes(selection) => {
-                    w.list(&page.items, |w, (_, member)| w.member(member, selection))?
-                }
-                ConnectionField::PageInfo(selection) => w.page_info(page, selection)?,
+        match field {
+            EdgeField::Role => self.group_role(&member.role),
+            EdgeField::JoinedAt => {
+                self.time(&member.joined_at);
+                Ok(())
             }
-            Ok(())
-        })
+            _ => Err(Fallback),
+        }
     }
 
     fn group_role(&mut self, role: &str) -> Fetched<()> {
@@ -391,6 +390,7 @@ impl<'a> Writer<'a> {
                         pages,
                         "Commitment",
                         Writer::commitment,
+                        Writer::no_edge_fields,
                     )?
                 }
             }
