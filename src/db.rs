@@ -1,5 +1,7 @@
 //! Opening the database: SQLite (embedded default) or PostgreSQL, with the pool
 //! tuned for each and a callback that counts SQL statements for /metrics and tests.
+mod held;
+
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context;
@@ -11,6 +13,8 @@ use sea_orm::{
     },
     ConnectionTrait, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector,
 };
+
+pub use held::HeldConnection;
 
 use crate::{config::SecretUrl, metrics::Metrics};
 

@@ -14,7 +14,9 @@ use super::{
 };
 use crate::{
     auth::policy,
+    db::HeldConnection,
     domain::{CountryCode, SearchTerm},
+    error::AppError,
     pagination::PageArgs,
     services::{
         applications as application_service, coalitions as coalition_service,
@@ -402,9 +404,16 @@ impl Query {
             ResourceOrder::Relevance => resource_service::Order::Relevance,
             ResourceOrder::Newest => resource_service::Order::Newest,
         };
-        let db = ctx.app()?.db.clone();
+        let app = ctx.app()?;
+        let db = app.db.clone();
         let viewer = ctx.viewer().cloned();
-        let page = resource_service::page(&db, viewer.as_ref(), &filter, order, &args).await?;
+        // The page and its highlights, one after the other on one connection.
+        let connection = HeldConnection::acquire(&db, app.metrics.clone())
+            .await
+            .map_err(AppError::from)?;
+        let page =
+            resource_service::page(&connection, viewer.as_ref(), &filter, order, &args).await?;
+        drop(connection);
         let total = TotalCount::new(move || {
             let db = db.clone();
             let filter = filter.clone();

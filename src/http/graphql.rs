@@ -184,8 +184,9 @@ async fn answer(
         let operation_name = request.operation_name.as_deref();
         match plans.lookup(&request.query, operation_name) {
             PlanLookup::Planned(plan) => {
-                let db = &state.app.db;
-                let body = compiled::answer(&plan, db, viewer.as_ref(), &request.variables).await;
+                let (db, metrics) = (&state.app.db, &state.app.metrics);
+                let body =
+                    compiled::answer(&plan, db, metrics, viewer.as_ref(), &request.variables).await;
                 state.app.metrics.record_compiled_read(body.is_some());
                 if let Some(body) = body {
                     return Answer::Written(Bytes::from(body));

@@ -204,7 +204,7 @@ pub async fn count(
 
 /// One page of visible commitments per group.
 pub async fn pages_of_groups(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     group_ids: &[i64],
     args: &PageArgs,
@@ -216,7 +216,7 @@ pub async fn pages_of_groups(
 }
 
 pub async fn counts_of_groups(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     group_ids: &[i64],
 ) -> AppResult<HashMap<i64, u64>> {
@@ -227,7 +227,7 @@ pub async fn counts_of_groups(
 
 /// One page of visible commitments per partner.
 pub async fn pages_of_partners(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     partner_ids: &[i64],
     args: &PageArgs,
@@ -241,7 +241,7 @@ pub async fn pages_of_partners(
 }
 
 pub async fn counts_of_partners(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     partner_ids: &[i64],
 ) -> AppResult<HashMap<i64, u64>> {

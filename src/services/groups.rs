@@ -446,7 +446,7 @@ fn filtered(filter: &ActionGroupFilter) -> Select<action_groups::Entity> {
 
 /// Groups in name order (then id).
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     filter: &ActionGroupFilter,
     args: &PageArgs,
 ) -> AppResult<Page<action_groups::Model>> {
@@ -480,13 +480,13 @@ pub async fn page(
     }))
 }
 
-pub async fn count(db: &DatabaseConnection, filter: &ActionGroupFilter) -> AppResult<u64> {
+pub async fn count(db: &impl ConnectionTrait, filter: &ActionGroupFilter) -> AppResult<u64> {
     Ok(filtered(filter).count(db).await?)
 }
 
 /// One page of members per group, in joining order.
 pub async fn member_pages(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     group_ids: &[i64],
     args: &PageArgs,
 ) -> AppResult<HashMap<i64, Page<action_group_members::Model>>> {
@@ -496,7 +496,7 @@ pub async fn member_pages(
 }
 
 pub async fn member_counts(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     group_ids: &[i64],
 ) -> AppResult<HashMap<i64, u64>> {
     MEMBERS.counts(db, group_ids, no_filter).await

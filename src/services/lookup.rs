@@ -2,8 +2,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn,
-    QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, Iterable, PrimaryKeyToColumn, QueryFilter,
 };
 
 use crate::{
@@ -13,7 +12,7 @@ use crate::{
 
 /// The rows of `E` whose primary key is in `ids`, by id.
 pub async fn by_ids<E: EntityTrait>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ids: &[i64],
     id_of: impl Fn(&E::Model) -> i64,
 ) -> AppResult<HashMap<i64, E::Model>> {
@@ -37,7 +36,7 @@ pub async fn by_ids<E: EntityTrait>(
 /// The rows of `table` whose id is in `ids`, by id, read by position (see
 /// [`Positional`]): for the lists whose rows are read by the thousand.
 pub async fn rows_by_ids<M: Positional>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     table: &str,
     ids: &[i64],
     columns: Columns<'_>,

@@ -6,8 +6,8 @@ use sea_orm::{
     sea_query::{Expr, LikeExpr, Query},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use crate::{
@@ -180,7 +180,7 @@ fn filtered(filter: &PartnerFilter) -> Select<partners::Entity> {
 
 /// Partners in name order (then id, for a stable order among equal names).
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     filter: &PartnerFilter,
     args: &PageArgs,
 ) -> AppResult<Page<partners::Model>> {
@@ -213,6 +213,6 @@ pub async fn page(
     }))
 }
 
-pub async fn count(db: &DatabaseConnection, filter: &PartnerFilter) -> AppResult<u64> {
+pub async fn count(db: &impl ConnectionTrait, filter: &PartnerFilter) -> AppResult<u64> {
     Ok(filtered(filter).count(db).await?)
 }

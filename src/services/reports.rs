@@ -8,7 +8,8 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -403,7 +404,7 @@ pub async fn counts_of_commitments(
 
 /// The newest visible report of each commitment (with the `columns` a list shows).
 pub async fn latest_of_commitments(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     commitment_ids: &[i64],
     columns: Columns<'_>,

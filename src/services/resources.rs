@@ -700,7 +700,7 @@ fn base_select(
 
 /// How many resources a list holds (all pages).
 pub async fn count(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     filter: &ResourceFilter,
 ) -> AppResult<u64> {
@@ -722,7 +722,7 @@ pub async fn count(
 /// A page of resources: newest first, or with a search by relevance (then by
 /// id), with stable cursors either way (the rank is part of the cursor).
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     filter: &ResourceFilter,
     order: Order,

@@ -6,11 +6,11 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::{Value, Variables};
 use entity::{action_group_members, action_groups, commitments, partners, progress_reports};
 use futures_util::future::BoxFuture;
-use sea_orm::DatabaseConnection;
 
 use super::plan::*;
 use crate::{
     auth::Actor,
+    db::HeldConnection,
     graphql::{
         ids::{decode, NodeKind},
         limits::MAX_BATCH_KEYS,
@@ -62,7 +62,7 @@ pub enum RootData {
 }
 
 pub struct Run<'a> {
-    db: &'a DatabaseConnection,
+    db: &'a HeldConnection,
     viewer: Option<&'a Actor>,
     variables: &'a Variables,
     pub batches: Vec<Option<Batch>>,
@@ -70,7 +70,7 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     pub fn new(
-        db: &'a DatabaseConnection,
+        db: &'a HeldConnection,
         viewer: Option<&'a Actor>,
         variables: &'a Variables,
         plan: &Plan,

@@ -21,7 +21,7 @@ use std::{
 use async_graphql::Variables;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::Actor;
+use crate::{auth::Actor, db::HeldConnection, metrics::Metrics};
 
 /// Memory for the documents kept, planned or found unsupported, weighed by
 /// their text: enough for an application's fixed set of queries; clients
@@ -129,13 +129,18 @@ impl Default for Plans {
 
 /// The response body for a planned document, or None when the resolvers must
 /// answer this request.
+///
+/// The plan's statements run one after another on one connection held for
+/// the request (see [`HeldConnection`]).
 pub async fn answer(
     plan: &plan::Plan,
     db: &DatabaseConnection,
+    metrics: &Arc<Metrics>,
     viewer: Option<&Actor>,
     variables: &Variables,
 ) -> Option<Vec<u8>> {
-    let mut run = fetch::Run::new(db, viewer, variables, plan);
+    let connection = HeldConnection::acquire(db, metrics.clone()).await.ok()?;
+    let mut run = fetch::Run::new(&connection, viewer, variables, plan);
     let roots = run.root(plan).await.ok()?;
     write::response(plan, &roots, &run.batches).ok()
 }
