@@ -149,11 +149,11 @@ page_loader!(/// One page of a coalition's partners.
 page_loader!(/// One page of a coalition's active groups.
     CoalitionGroupsPage => action_groups::Model, |db, viewer, ids, args| group_service::pages_of_coalitions(db, &ids, args));
 page_loader!(/// One page of a group's members.
-    GroupMembersPage => action_group_members::Model, |db, viewer, ids, args| group_service::member_pages(db, &ids, args));
+    GroupMembersPage => action_group_members::Model, |db, viewer, ids, args| group_service::member_pages(db, &ids, args, &mut []));
 page_loader!(/// One page of a group's commitments the viewer may see.
-    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_groups(db, viewer, &ids, args, Columns::All));
+    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_groups(db, viewer, &ids, args, Columns::All, &mut []));
 page_loader!(/// One page of a partner's commitments the viewer may see.
-    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_partners(db, viewer, &ids, args, Columns::All));
+    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_partners(db, viewer, &ids, args, Columns::All, &mut []));
 page_loader!(/// One page of a commitment's reports the viewer may see, newest first.
     ReportsPage => progress_reports::Model, |db, viewer, ids, args| report_service::pages_of_commitments(db, viewer, &ids, args));
 id_loader!(/// The partners a user works for.

@@ -27,7 +27,7 @@ use crate::{
     events::{self, kinds, NewEvent, Stream, Subject},
     ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
-    sql::{ChildList, Columns, Direction, SqlBuilder},
+    sql::{ChildList, Columns, Direction, Join, SqlBuilder},
 };
 
 pub struct NewCommitment {
@@ -202,16 +202,24 @@ pub async fn count(
     Ok(total as u64)
 }
 
-/// One page of visible commitments per group.
+/// One page of visible commitments per group (with the rows of `joins`).
 pub async fn pages_of_groups(
     db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     group_ids: &[i64],
     args: &PageArgs,
     columns: Columns<'_>,
+    joins: &mut [Join<'_>],
 ) -> AppResult<HashMap<i64, Page<commitments::Model>>> {
     OF_GROUP
-        .pages(db, group_ids, args, columns, |sql| visible_to(sql, viewer))
+        .joined_pages(
+            db,
+            group_ids,
+            args,
+            columns,
+            |sql| visible_to(sql, viewer),
+            joins,
+        )
         .await
 }
 
@@ -225,18 +233,24 @@ pub async fn counts_of_groups(
         .await
 }
 
-/// One page of visible commitments per partner.
+/// One page of visible commitments per partner (with the rows of `joins`).
 pub async fn pages_of_partners(
     db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
     partner_ids: &[i64],
     args: &PageArgs,
     columns: Columns<'_>,
+    joins: &mut [Join<'_>],
 ) -> AppResult<HashMap<i64, Page<commitments::Model>>> {
     OF_PARTNER
-        .pages(db, partner_ids, args, columns, |sql| {
-            visible_to(sql, viewer)
-        })
+        .joined_pages(
+            db,
+            partner_ids,
+            args,
+            columns,
+            |sql| visible_to(sql, viewer),
+            joins,
+        )
         .await
 }
 

@@ -23,7 +23,7 @@ use crate::{
     ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
     services::coalitions as coalition_service,
-    sql::{no_filter, ChildList, Columns, Direction, SqlBuilder},
+    sql::{no_filter, ChildList, Columns, Direction, Join, SqlBuilder},
 };
 
 pub struct NewActionGroup {
@@ -484,14 +484,15 @@ pub async fn count(db: &impl ConnectionTrait, filter: &ActionGroupFilter) -> App
     Ok(filtered(filter).count(db).await?)
 }
 
-/// One page of members per group, in joining order.
+/// One page of members per group, in joining order (with the rows of `joins`).
 pub async fn member_pages(
     db: &impl ConnectionTrait,
     group_ids: &[i64],
     args: &PageArgs,
+    joins: &mut [Join<'_>],
 ) -> AppResult<HashMap<i64, Page<action_group_members::Model>>> {
     MEMBERS
-        .pages(db, group_ids, args, Columns::All, no_filter)
+        .joined_pages(db, group_ids, args, Columns::All, no_filter, joins)
         .await
 }
 

@@ -25,7 +25,7 @@ use crate::{
     events::{kinds, Subject},
     ids::{global_id, NodeKind},
     pagination::{Page, PageArgs},
-    sql::{ChildList, Columns, Direction, SqlBuilder},
+    sql::{ChildList, Columns, Direction, Join, Link, RowsBy, SqlBuilder},
 };
 
 pub struct NewReport {
@@ -400,6 +400,23 @@ pub async fn counts_of_commitments(
     OF_COMMITMENT
         .counts(db, commitment_ids, |sql| reports_visible_to(sql, viewer))
         .await
+}
+
+/// The newest report of each commitment that `viewer` may see, read with a
+/// page of commitments into `rows` (keyed by commitment).
+pub fn latest_join<'a>(
+    viewer: Option<&'a Actor>,
+    rows: &'a mut RowsBy<progress_reports::Model>,
+) -> Join<'a> {
+    Join {
+        table: OF_COMMITMENT.table,
+        link: Link::First {
+            parent_column: OF_COMMITMENT.parent_column,
+            direction: OF_COMMITMENT.direction,
+            filter: Box::new(move |sql| reports_visible_to(sql, viewer)),
+        },
+        rows,
+    }
 }
 
 /// The newest visible report of each commitment (with the `columns` a list shows).

@@ -20,6 +20,16 @@ pub trait Positional: Sized {
     /// `cells`, which starts at the row's first column.
     fn read(cells: &mut Cells<'_>, read: ReadMask) -> Result<Self, DbErr>;
 
+    /// Like [`Positional::read`], for the columns of an outer join: None,
+    /// and the columns skipped, when the id is NULL (no row was joined).
+    fn read_optional(cells: &mut Cells<'_>, read: ReadMask) -> Result<Option<Self>, DbErr> {
+        if cells.peek::<Option<i64>>()?.is_none() {
+            cells.skip(read.count());
+            return Ok(None);
+        }
+        Self::read(cells, read).map(Some)
+    }
+
     /// The columns a statement selects for `columns`.
     fn read_mask(columns: Columns<'_>) -> ReadMask {
         // The first column, the id, is always read: lists key rows by it.
@@ -65,6 +75,11 @@ pub struct ReadMask(u64);
 impl ReadMask {
     pub fn has(self, index: usize) -> bool {
         self.0 & (1 << index) != 0
+    }
+
+    /// How many columns a statement selects.
+    pub fn count(self) -> usize {
+        self.0.count_ones() as usize
     }
 }
 
@@ -122,6 +137,15 @@ impl<'r> Cells<'r> {
         let value = T::read(self.row, self.next);
         self.next += 1;
         value
+    }
+
+    /// The next column, without moving past it.
+    pub fn peek<T: Cell>(&self) -> Result<T, DbErr> {
+        T::read(self.row, self.next)
+    }
+
+    pub fn skip(&mut self, columns: usize) {
+        self.next += columns;
     }
 }
 

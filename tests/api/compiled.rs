@@ -447,8 +447,21 @@ async fn the_compiled_group_list_runs_the_same_statements_for_2_or_12_groups() {
     let many = statements(&w.compiled) - before;
     assert!(large.body.len() > small.body.len());
     assert_eq!(few, many, "statements grew with the number of groups");
-    // groups, members, their partners, commitments, their partners
-    assert!(many <= 5, "{many} statements");
+    // groups, members with their partners, commitments with their partners
+    assert_eq!(many, 3, "{many} statements");
+}
+
+#[tokio::test]
+async fn a_compiled_group_reads_its_commitments_and_their_latest_reports_in_one_statement() {
+    let w = world().await;
+    let single = query(SINGLE_GROUP, json!({ "id": w.group }));
+    raw(&w.compiled, None, &single).await; // planned
+    let before = w.compiled.statements();
+    let answer = raw(&w.compiled, None, &single).await;
+    let statements = w.compiled.statements() - before;
+    assert_eq!(answer.status, 200);
+    // the group, then its commitments joined with their latest reports
+    assert_eq!(statements, 2, "{statements} statements");
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Running a plan's statements: one per nested list, count or reference of
 //! the plan, each for all the parents of its level at once (the same service
 //! functions the resolvers' loaders call, so both paths read the same rows).
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_graphql::{Value, Variables};
 use entity::{action_group_members, action_groups, commitments, partners, progress_reports};
@@ -20,7 +20,7 @@ use crate::{
         commitments as commitment_service, groups as group_service, lookup,
         partners as partner_service, reports as report_service,
     },
-    sql::Columns,
+    sql::{Columns, Join, Link, RowsBy},
 };
 
 /// The compiled path gives up on this request: the resolvers answer it, with
@@ -183,22 +183,7 @@ impl<'a> Run<'a> {
             for field in selection {
                 match &field.kind {
                     GroupField::Members(connection) => {
-                        let args = self.page_args(&connection.args)?;
-                        let pages = chunked(&ids, |chunk| {
-                            group_service::member_pages(self.db, chunk, &args)
-                        })
-                        .await?;
-                        let members = page_items(&pages);
-                        for selection in connection.node_selections() {
-                            self.members(&members, selection).await?;
-                        }
-                        self.store(connection.pages, Batch::MemberPages(pages));
-                        if connection.wants_total_count() {
-                            let counts =
-                                chunked(&ids, |chunk| group_service::member_counts(self.db, chunk))
-                                    .await?;
-                            self.store(connection.counts, Batch::Counts(counts));
-                        }
+                        self.member_connection(connection, &ids).await?;
                     }
                     GroupField::Commitments(connection) => {
                         self.commitment_connection(connection, Parent::Group, &ids)
@@ -211,8 +196,38 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Fetches a page of commitments per parent (and their counts, when asked
-    /// for) and what their items need.
+    /// Fetches a page of members per group with their partners (and their
+    /// counts, when asked for), then what the partners need.
+    async fn member_connection(
+        &mut self,
+        connection: &Connection<MemberField>,
+        ids: &[i64],
+    ) -> Fetched<()> {
+        let args = self.page_args(&connection.args)?;
+        let mut partners = PartnerJoins::new(connection.node_selections().flat_map(|s| {
+            s.iter().filter_map(|field| match &field.kind {
+                MemberField::Partner(reference) => Some(&**reference),
+                _ => None,
+            })
+        }));
+        let mut joins = partners.joins();
+        let mut pages = HashMap::new();
+        for chunk in ids.chunks(MAX_BATCH_KEYS) {
+            pages.extend(group_service::member_pages(self.db, chunk, &args, &mut joins).await?);
+        }
+        drop(joins);
+        self.store(connection.pages, Batch::MemberPages(pages));
+        self.joined_partners(partners).await?;
+        if connection.wants_total_count() {
+            let counts = chunked(ids, |chunk| group_service::member_counts(self.db, chunk)).await?;
+            self.store(connection.counts, Batch::Counts(counts));
+        }
+        Ok(())
+    }
+
+    /// Fetches a page of commitments per parent with their partners and
+    /// latest reports (and their counts, when asked for), then what the
+    /// partners need.
     async fn commitment_connection(
         &mut self,
         connection: &Connection<CommitmentField>,
@@ -223,22 +238,53 @@ impl<'a> Run<'a> {
         let (db, viewer) = (self.db, self.viewer);
         let columns = commitment_columns(connection);
         let columns = Columns::Only(&columns);
-        let pages = chunked(ids, |chunk| async move {
-            match parent {
+        let fields = || connection.node_selections().flatten();
+        let mut partners = PartnerJoins::new(fields().filter_map(|field| match &field.kind {
+            CommitmentField::Partner(reference) => Some(&**reference),
+            _ => None,
+        }));
+        let mut reports: Vec<(&Reference<ReportField>, RowsBy<progress_reports::Model>)> = fields()
+            .filter_map(|field| match &field.kind {
+                CommitmentField::LatestReport(reference) => {
+                    let columns = report_columns(&reference.selection);
+                    let rows =
+                        RowsBy::new(Columns::Only(&columns), |r: &progress_reports::Model| {
+                            r.commitment_id
+                        });
+                    Some((&**reference, rows))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut joins = partners.joins();
+        joins.extend(
+            reports
+                .iter_mut()
+                .map(|(_, rows)| report_service::latest_join(viewer, rows)),
+        );
+        let mut pages = HashMap::new();
+        for chunk in ids.chunks(MAX_BATCH_KEYS) {
+            pages.extend(match parent {
                 Parent::Group => {
-                    commitment_service::pages_of_groups(db, viewer, chunk, args, columns).await
+                    commitment_service::pages_of_groups(
+                        db, viewer, chunk, args, columns, &mut joins,
+                    )
+                    .await?
                 }
                 Parent::Partner => {
-                    commitment_service::pages_of_partners(db, viewer, chunk, args, columns).await
+                    commitment_service::pages_of_partners(
+                        db, viewer, chunk, args, columns, &mut joins,
+                    )
+                    .await?
                 }
-            }
-        })
-        .await?;
-        let commitments = page_items(&pages);
-        for selection in connection.node_selections() {
-            self.commitments(&commitments, selection).await?;
+            });
         }
+        drop(joins);
         self.store(connection.pages, Batch::CommitmentPages(pages));
+        for (reference, rows) in reports {
+            self.store(reference.slot, Batch::Reports(rows.rows));
+        }
+        self.joined_partners(partners).await?;
         if connection.wants_total_count() {
             let counts = chunked(ids, |chunk| async move {
                 match parent {
@@ -254,37 +300,14 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn members<'s>(
-        &'s mut self,
-        members: &'s [&'s action_group_members::Model],
-        selection: &'s Selection<MemberField>,
-    ) -> BoxFuture<'s, Fetched<()>> {
-        Box::pin(async move {
-            for field in selection {
-                if let MemberField::Partner(reference) = &field.kind {
-                    let ids = distinct(members.iter().map(|m| m.partner_id));
-                    self.partner_reference(reference, &ids).await?;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    async fn partner_reference(
-        &mut self,
-        reference: &Reference<PartnerField>,
-        ids: &[i64],
-    ) -> Fetched<()> {
-        let db = self.db;
-        let columns = partner_columns(std::iter::once(&reference.selection));
-        let columns = Columns::Only(&columns);
-        let found = chunked(ids, |chunk| {
-            lookup::rows_by_ids(db, "partners", chunk, columns, |p: &partners::Model| p.id)
-        })
-        .await?;
-        let partners: Vec<&partners::Model> = found.values().collect();
-        self.partners(&partners, &reference.selection).await?;
-        self.store(reference.slot, Batch::Partners(found));
+    /// Keeps the partners a page's statement joined, each reference's in its
+    /// slot, after fetching what their own selections need.
+    async fn joined_partners(&mut self, joined: PartnerJoins<'_>) -> Fetched<()> {
+        for (reference, rows) in joined.references {
+            let partners: Vec<&partners::Model> = rows.rows.values().collect();
+            self.partners(&partners, &reference.selection).await?;
+            self.store(reference.slot, Batch::Partners(rows.rows));
+        }
         Ok(())
     }
 
@@ -304,35 +327,40 @@ impl<'a> Run<'a> {
             Ok(())
         })
     }
+}
 
-    fn commitments<'s>(
-        &'s mut self,
-        commitments: &'s [&'s commitments::Model],
-        selection: &'s Selection<CommitmentField>,
-    ) -> BoxFuture<'s, Fetched<()>> {
-        Box::pin(async move {
-            for field in selection {
-                match &field.kind {
-                    CommitmentField::Partner(reference) => {
-                        let ids = distinct(commitments.iter().map(|c| c.partner_id));
-                        self.partner_reference(reference, &ids).await?;
-                    }
-                    CommitmentField::LatestReport(reference) => {
-                        let ids = distinct(commitments.iter().map(|c| c.id));
-                        let (db, viewer) = (self.db, self.viewer);
-                        let columns = report_columns(&reference.selection);
-                        let columns = Columns::Only(&columns);
-                        let reports = chunked(&ids, |chunk| {
-                            report_service::latest_of_commitments(db, viewer, chunk, columns)
-                        })
-                        .await?;
-                        self.store(reference.slot, Batch::Reports(reports));
-                    }
-                    _ => {}
-                }
-            }
-            Ok(())
-        })
+/// The partner references of a list's items, each read by a join of the
+/// list's statement into rows of its own.
+struct PartnerJoins<'p> {
+    references: Vec<(&'p Reference<PartnerField>, RowsBy<partners::Model>)>,
+}
+
+impl<'p> PartnerJoins<'p> {
+    fn new(references: impl Iterator<Item = &'p Reference<PartnerField>>) -> Self {
+        Self {
+            references: references
+                .map(|reference| {
+                    let columns = partner_columns(std::iter::once(&reference.selection));
+                    (
+                        reference,
+                        RowsBy::new(Columns::Only(&columns), |p: &partners::Model| p.id),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn joins(&mut self) -> Vec<Join<'_>> {
+        self.references
+            .iter_mut()
+            .map(|(_, rows)| Join {
+                table: "partners",
+                link: Link::ByKey {
+                    foreign_key: "partner_id",
+                },
+                rows,
+            })
+            .collect()
     }
 }
 
@@ -385,9 +413,10 @@ fn partner_columns<'p>(
     columns
 }
 
-/// The report columns `selection` shows (and the id).
+/// The report columns `selection` shows (and the id, and the commitment it
+/// is kept by).
 fn report_columns(selection: &Selection<ReportField>) -> Vec<&'static str> {
-    let mut columns = vec!["id"];
+    let mut columns = vec!["id", "commitment_id"];
     for field in selection {
         columns.push(match field.kind {
             ReportField::Typename | ReportField::Id => continue,
@@ -406,15 +435,6 @@ fn report_columns(selection: &Selection<ReportField>) -> Vec<&'static str> {
 
 fn items<T>(page: &Page<T>) -> Vec<&T> {
     page.items.iter().map(|(_, item)| item).collect()
-}
-
-fn page_items<T>(pages: &HashMap<i64, Page<T>>) -> Vec<&T> {
-    pages.values().flat_map(items).collect()
-}
-
-fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
-    let mut seen = HashSet::new();
-    ids.filter(|id| seen.insert(*id)).collect()
 }
 
 /// `fetch` over `ids` in batches a statement can take (one batch in practice:
