@@ -23,6 +23,7 @@ use crate::{
         commitments as commitment_service, groups as group_service, partners as partner_service,
         resources as resource_service,
     },
+    sql::Columns,
 };
 
 #[derive(Default)]
@@ -299,7 +300,7 @@ impl Query {
         let args = PageArgs::parse(first, after.as_deref())?;
         let filter = filter.unwrap_or_default().parse()?;
         let db = ctx.app()?.db.clone();
-        let page = partner_service::page(&db, &filter, &args).await?;
+        let page = partner_service::page(&db, &filter, &args, Columns::All).await?;
         let total = TotalCount::new(move || {
             let db = db.clone();
             let filter = filter.clone();
@@ -320,7 +321,7 @@ impl Query {
         let args = PageArgs::parse(first, after.as_deref())?;
         let filter = filter.unwrap_or_default().parse()?;
         let db = ctx.app()?.db.clone();
-        let page = group_service::page(&db, &filter, &args).await?;
+        let page = group_service::page(&db, &filter, &args, Columns::All).await?;
         let total = TotalCount::new(move || {
             let db = db.clone();
             let filter = filter.clone();

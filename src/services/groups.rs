@@ -23,7 +23,7 @@ use crate::{
     ids::{global_id, NodeKind},
     pagination::{Cursor, Page, PageArgs},
     services::coalitions as coalition_service,
-    sql::{no_filter, ChildList, Columns, Direction, Join, SqlBuilder},
+    sql::{all_by_position, no_filter, ChildList, Columns, Direction, Join, SqlBuilder},
 };
 
 pub struct NewActionGroup {
@@ -449,6 +449,7 @@ pub async fn page(
     db: &impl ConnectionTrait,
     filter: &ActionGroupFilter,
     args: &PageArgs,
+    columns: Columns<'_>,
 ) -> AppResult<Page<action_groups::Model>> {
     let mut select = filtered(filter);
     match &args.after {
@@ -469,12 +470,11 @@ pub async fn page(
         Some(_) => return Err(AppError::bad_input("after", "is not a cursor of this list")),
         None => {}
     }
-    let rows = select
+    let select = select
         .order_by_asc(action_groups::Column::Name)
         .order_by_asc(action_groups::Column::Id)
-        .limit(args.limit())
-        .all(db)
-        .await?;
+        .limit(args.limit());
+    let rows = all_by_position(db, select, columns).await?;
     Ok(Page::from_rows(rows, args, |g| {
         Cursor::by_key(g.name.clone(), g.id)
     }))

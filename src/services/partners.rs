@@ -17,6 +17,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     pagination::{Cursor, Page, PageArgs},
+    sql::{all_by_position, Columns},
 };
 
 pub struct NewPartner {
@@ -183,6 +184,7 @@ pub async fn page(
     db: &impl ConnectionTrait,
     filter: &PartnerFilter,
     args: &PageArgs,
+    columns: Columns<'_>,
 ) -> AppResult<Page<partners::Model>> {
     let mut select = filtered(filter);
     if let Some(Cursor {
@@ -202,12 +204,11 @@ pub async fn page(
     } else if args.after.is_some() {
         return Err(AppError::bad_input("after", "is not a cursor of this list"));
     }
-    let rows = select
+    let select = select
         .order_by_asc(partners::Column::Name)
         .order_by_asc(partners::Column::Id)
-        .limit(args.limit())
-        .all(db)
-        .await?;
+        .limit(args.limit());
+    let rows = all_by_position(db, select, columns).await?;
     Ok(Page::from_rows(rows, args, |p| {
         Cursor::by_key(p.name.clone(), p.id)
     }))

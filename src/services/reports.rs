@@ -25,7 +25,7 @@ use crate::{
     events::{kinds, Subject},
     ids::{global_id, NodeKind},
     pagination::{Page, PageArgs},
-    sql::{ChildList, Columns, Direction, Join, Link, RowsBy, SqlBuilder},
+    sql::{ChildList, Columns, Direction, Join, RowsBy, SqlBuilder},
 };
 
 pub struct NewReport {
@@ -409,12 +409,8 @@ pub fn latest_join<'a>(
     rows: &'a mut RowsBy<progress_reports::Model>,
 ) -> Join<'a> {
     Join {
-        table: OF_COMMITMENT.table,
-        link: Link::First {
-            parent_column: OF_COMMITMENT.parent_column,
-            direction: OF_COMMITMENT.direction,
-            filter: Box::new(move |sql| reports_visible_to(sql, viewer)),
-        },
+        list: &OF_COMMITMENT,
+        filter: Box::new(move |sql| reports_visible_to(sql, viewer)),
         rows,
     }
 }

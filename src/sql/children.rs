@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbBackend};
 
-use super::{Cells, Columns, Join, Link, Positional, SqlBuilder};
+use super::{Cells, Columns, Join, Positional, SqlBuilder};
 use crate::{
     error::AppResult,
     pagination::{Cursor, Page, PageArgs},
@@ -231,51 +231,35 @@ impl ChildList<'_> {
 }
 
 /// PostgreSQL: the `index`th join of the page `c`, as a LATERAL subquery
-/// (a primary-key lookup, or an index range stopped after its first row).
+/// (an index range stopped after its first row).
 fn push_lateral_join(sql: &mut SqlBuilder, join: &Join<'_>, index: usize) {
+    let list = join.list;
     sql.push(&format!(
-        " LEFT JOIN LATERAL (SELECT {} FROM {} t WHERE ",
+        " LEFT JOIN LATERAL (SELECT {} FROM {} t WHERE t.{} = c.id",
         join.rows.select_list("t"),
-        join.table
+        list.table,
+        list.parent_column,
     ));
-    match &join.link {
-        Link::ByKey { foreign_key } => {
-            sql.push(&format!("t.id = c.{foreign_key}"));
-        }
-        Link::First {
-            parent_column,
-            direction,
-            filter,
-        } => {
-            sql.push(&format!("t.{parent_column} = c.id"));
-            filter(sql);
-            sql.push(&format!(" ORDER BY t.id {} LIMIT 1", direction.order()));
-        }
-    }
-    sql.push(&format!(") j{index} ON TRUE"));
+    (join.filter)(sql);
+    sql.push(&format!(
+        " ORDER BY t.id {} LIMIT 1) j{index} ON TRUE",
+        list.direction.order()
+    ));
 }
 
 /// SQLite (no LATERAL): the `index`th join of the rows `ranked`, by the id
-/// of the row it joins.
+/// of the first row.
 fn push_keyed_join(sql: &mut SqlBuilder, join: &Join<'_>, index: usize) {
-    let table = join.table;
-    match &join.link {
-        Link::ByKey { foreign_key } => {
-            sql.push(&format!(
-                " LEFT JOIN {table} j{index} ON j{index}.id = ranked.{foreign_key}"
-            ));
-        }
-        Link::First {
-            parent_column,
-            direction,
-            filter,
-        } => {
-            sql.push(&format!(
-                " LEFT JOIN {table} j{index} ON j{index}.id = (SELECT t.id FROM {table} t \
-                 WHERE t.{parent_column} = ranked.id"
-            ));
-            filter(sql);
-            sql.push(&format!(" ORDER BY t.id {} LIMIT 1)", direction.order()));
-        }
-    }
+    let list = join.list;
+    let table = list.table;
+    sql.push(&format!(
+        " LEFT JOIN {table} j{index} ON j{index}.id = (SELECT t.id FROM {table} t \
+         WHERE t.{} = ranked.id",
+        list.parent_column
+    ));
+    (join.filter)(sql);
+    sql.push(&format!(
+        " ORDER BY t.id {} LIMIT 1)",
+        list.direction.order()
+    ));
 }

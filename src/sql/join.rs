@@ -1,31 +1,22 @@
-//! Rows read in the same statement as the children of a list: a to-one
-//! reference of each child (a commitment's partner) or the first of each
-//! child's own children (its newest visible report). Each join saves the
-//! statement, and the round trip, that fetching them by id would cost.
+//! Rows read in the same statement as the children of a list: the first of
+//! each child's own children (a commitment's newest visible report). Each
+//! join saves the statement, and the round trip, that reading them apart
+//! would cost. To-one references shared by many children (a commitment's
+//! partner) are better read apart, once each: joined to every row they cost
+//! PostgreSQL more than the round trip.
 use std::collections::HashMap;
 
 use sea_orm::DbErr;
 
-use super::{Cells, Columns, Direction, Positional, ReadMask, SqlBuilder};
+use super::{Cells, ChildList, Columns, Positional, ReadMask, SqlBuilder};
 
-/// How a joined row belongs to a child.
-pub enum Link<'a> {
-    /// The row of the joined table whose id is the child's `foreign_key`.
-    ByKey { foreign_key: &'a str },
-    /// The first row, in `direction` order, of the joined table whose
-    /// `parent_column` is the child's id, among those `filter` lets through
-    /// (conditions on the alias `t`, as a [`super::ChildList`]'s filter).
-    First {
-        parent_column: &'a str,
-        direction: Direction,
-        filter: Box<dyn Fn(&mut SqlBuilder) + Send + Sync + 'a>,
-    },
-}
-
-/// A table joined to a list's children, and where its rows go.
+/// The first row of each child's own list (a commitment's newest visible
+/// report), read with the child: `list`'s rows whose parent is the child, in
+/// `list`'s order, among those `filter` lets through (conditions on the alias
+/// `t`, as any [`ChildList`] filter).
 pub struct Join<'a> {
-    pub table: &'a str,
-    pub link: Link<'a>,
+    pub list: &'a ChildList<'a>,
+    pub filter: Box<dyn Fn(&mut SqlBuilder) + Send + Sync + 'a>,
     pub rows: &'a mut dyn JoinedRows,
 }
 

@@ -8,8 +8,8 @@ mod row;
 use sea_orm::{DbBackend, Statement, Value};
 
 pub use children::{ChildList, Direction};
-pub use join::{Join, JoinedRows, Link, RowsBy};
-pub use row::{Blank, Cell, Cells, Columns, Positional, ReadMask};
+pub use join::{Join, JoinedRows, RowsBy};
+pub use row::{all_by_position, Blank, Cell, Cells, Columns, Positional, ReadMask};
 
 pub struct SqlBuilder {
     backend: DbBackend,

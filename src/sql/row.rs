@@ -5,7 +5,7 @@
 //! [`Positional::COLUMNS`] and the row is read back in that order through sqlx.
 use sea_orm::{
     sqlx::{self, Postgres, Row, Sqlite},
-    DbErr, QueryResult,
+    ConnectionTrait, DbErr, EntityTrait, Iterable, QueryResult, QuerySelect, QueryTrait, Select,
 };
 
 /// A row type that a statement selecting its columns, in `COLUMNS` order, can
@@ -81,6 +81,33 @@ impl ReadMask {
     pub fn count(self) -> usize {
         self.0.count_ones() as usize
     }
+}
+
+/// Runs `select` for the `columns` a list shows (and those without a blank)
+/// and reads its rows by position.
+pub async fn all_by_position<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    columns: Columns<'_>,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Positional,
+{
+    let read = E::Model::read_mask(columns);
+    // The entity's columns are `COLUMNS`, in order (a unit test checks it).
+    let mut select = select.select_only();
+    for (index, column) in E::Column::iter().enumerate() {
+        if read.has(index) {
+            select = select.column(column);
+        }
+    }
+    let rows = db
+        .query_all_raw(select.build(db.get_database_backend()))
+        .await?;
+    rows.iter()
+        .map(|row| E::Model::read(&mut Cells::new(row), read))
+        .collect()
 }
 
 /// What a column left out holds. Timestamps are always read: they are cheap

@@ -1,7 +1,7 @@
 //! Running a plan's statements: one per nested list, count or reference of
 //! the plan, each for all the parents of its level at once (the same service
 //! functions the resolvers' loaders call, so both paths read the same rows).
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{Value, Variables};
 use entity::{action_group_members, action_groups, commitments, partners, progress_reports};
@@ -20,7 +20,7 @@ use crate::{
         commitments as commitment_service, groups as group_service, lookup,
         partners as partner_service, reports as report_service,
     },
-    sql::{Columns, Join, Link, RowsBy},
+    sql::{Columns, Join, RowsBy},
 };
 
 /// The compiled path gives up on this request: the resolvers answer it, with
@@ -91,7 +91,9 @@ impl<'a> Run<'a> {
                 RootField::ActionGroups(connection) => {
                     let args = self.page_args(&connection.args)?;
                     let filter = group_service::ActionGroupFilter::default();
-                    let page = group_service::page(self.db, &filter, &args).await?;
+                    let columns = group_columns(connection.node_selections());
+                    let columns = Columns::Only(&columns);
+                    let page = group_service::page(self.db, &filter, &args, columns).await?;
                     let count = match connection.wants_total_count() {
                         true => Some(group_service::count(self.db, &filter).await?),
                         false => None,
@@ -105,7 +107,11 @@ impl<'a> Run<'a> {
                 RootField::Partners(connection) => {
                     let args = self.page_args(&connection.args)?;
                     let filter = partner_service::PartnerFilter::default();
-                    let page = partner_service::page(self.db, &filter, &args).await?;
+                    let mut columns = partner_columns(connection.node_selections());
+                    // The cursor holds the name.
+                    columns.push("name");
+                    let columns = Columns::Only(&columns);
+                    let page = partner_service::page(self.db, &filter, &args, columns).await?;
                     let count = match connection.wants_total_count() {
                         true => Some(partner_service::count(self.db, &filter).await?),
                         false => None,
@@ -123,9 +129,15 @@ impl<'a> Run<'a> {
                     let Some((NodeKind::ActionGroup, group_id)) = decode(&id) else {
                         return Err(Fallback);
                     };
-                    let mut found =
-                        lookup::by_ids::<action_groups::Entity>(self.db, &[group_id], |g| g.id)
-                            .await?;
+                    let columns = group_columns(std::iter::once(selection));
+                    let mut found = lookup::rows_by_ids(
+                        self.db,
+                        "action_groups",
+                        &[group_id],
+                        Columns::Only(&columns),
+                        |g: &action_groups::Model| g.id,
+                    )
+                    .await?;
                     let group = found.remove(&group_id);
                     if let Some(group) = &group {
                         self.groups(&[group], selection).await?;
@@ -196,28 +208,30 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Fetches a page of members per group with their partners (and their
-    /// counts, when asked for), then what the partners need.
+    /// Fetches a page of members per group (and their counts, when asked
+    /// for), then their partners.
     async fn member_connection(
         &mut self,
         connection: &Connection<MemberField>,
         ids: &[i64],
     ) -> Fetched<()> {
         let args = self.page_args(&connection.args)?;
-        let mut partners = PartnerJoins::new(connection.node_selections().flat_map(|s| {
-            s.iter().filter_map(|field| match &field.kind {
-                MemberField::Partner(reference) => Some(&**reference),
-                _ => None,
-            })
-        }));
-        let mut joins = partners.joins();
-        let mut pages = HashMap::new();
-        for chunk in ids.chunks(MAX_BATCH_KEYS) {
-            pages.extend(group_service::member_pages(self.db, chunk, &args, &mut joins).await?);
+        let pages = chunked(ids, |chunk| {
+            group_service::member_pages(self.db, chunk, &args, &mut [])
+        })
+        .await?;
+        let partner_ids = distinct(
+            pages
+                .values()
+                .flat_map(|page| page.items.iter())
+                .map(|(_, m)| m.partner_id),
+        );
+        for field in connection.node_selections().flatten() {
+            if let MemberField::Partner(reference) = &field.kind {
+                self.partner_reference(reference, &partner_ids).await?;
+            }
         }
-        drop(joins);
         self.store(connection.pages, Batch::MemberPages(pages));
-        self.joined_partners(partners).await?;
         if connection.wants_total_count() {
             let counts = chunked(ids, |chunk| group_service::member_counts(self.db, chunk)).await?;
             self.store(connection.counts, Batch::Counts(counts));
@@ -225,9 +239,8 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Fetches a page of commitments per parent with their partners and
-    /// latest reports (and their counts, when asked for), then what the
-    /// partners need.
+    /// Fetches a page of commitments per parent with their latest reports
+    /// (and their counts, when asked for), then their partners.
     async fn commitment_connection(
         &mut self,
         connection: &Connection<CommitmentField>,
@@ -239,10 +252,9 @@ impl<'a> Run<'a> {
         let columns = commitment_columns(connection);
         let columns = Columns::Only(&columns);
         let fields = || connection.node_selections().flatten();
-        let mut partners = PartnerJoins::new(fields().filter_map(|field| match &field.kind {
-            CommitmentField::Partner(reference) => Some(&**reference),
-            _ => None,
-        }));
+        // A commitment has one latest report: read with its row. Partners
+        // are shared by many commitments: read apart, once each (joining
+        // them to every row cost PostgreSQL more than the round trip).
         let mut reports: Vec<(&Reference<ReportField>, RowsBy<progress_reports::Model>)> = fields()
             .filter_map(|field| match &field.kind {
                 CommitmentField::LatestReport(reference) => {
@@ -256,12 +268,10 @@ impl<'a> Run<'a> {
                 _ => None,
             })
             .collect();
-        let mut joins = partners.joins();
-        joins.extend(
-            reports
-                .iter_mut()
-                .map(|(_, rows)| report_service::latest_join(viewer, rows)),
-        );
+        let mut joins: Vec<Join<'_>> = reports
+            .iter_mut()
+            .map(|(_, rows)| report_service::latest_join(viewer, rows))
+            .collect();
         let mut pages = HashMap::new();
         for chunk in ids.chunks(MAX_BATCH_KEYS) {
             pages.extend(match parent {
@@ -280,11 +290,21 @@ impl<'a> Run<'a> {
             });
         }
         drop(joins);
-        self.store(connection.pages, Batch::CommitmentPages(pages));
         for (reference, rows) in reports {
             self.store(reference.slot, Batch::Reports(rows.rows));
         }
-        self.joined_partners(partners).await?;
+        let partner_ids = distinct(
+            pages
+                .values()
+                .flat_map(|page| page.items.iter())
+                .map(|(_, c)| c.partner_id),
+        );
+        for field in fields() {
+            if let CommitmentField::Partner(reference) = &field.kind {
+                self.partner_reference(reference, &partner_ids).await?;
+            }
+        }
+        self.store(connection.pages, Batch::CommitmentPages(pages));
         if connection.wants_total_count() {
             let counts = chunked(ids, |chunk| async move {
                 match parent {
@@ -300,14 +320,23 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Keeps the partners a page's statement joined, each reference's in its
-    /// slot, after fetching what their own selections need.
-    async fn joined_partners(&mut self, joined: PartnerJoins<'_>) -> Fetched<()> {
-        for (reference, rows) in joined.references {
-            let partners: Vec<&partners::Model> = rows.rows.values().collect();
-            self.partners(&partners, &reference.selection).await?;
-            self.store(reference.slot, Batch::Partners(rows.rows));
-        }
+    /// Reads the partners `ids` for `reference`, then what its selection
+    /// needs of them.
+    async fn partner_reference(
+        &mut self,
+        reference: &Reference<PartnerField>,
+        ids: &[i64],
+    ) -> Fetched<()> {
+        let db = self.db;
+        let columns = partner_columns(std::iter::once(&reference.selection));
+        let columns = Columns::Only(&columns);
+        let found = chunked(ids, |chunk| {
+            lookup::rows_by_ids(db, "partners", chunk, columns, |p: &partners::Model| p.id)
+        })
+        .await?;
+        let partners: Vec<&partners::Model> = found.values().collect();
+        self.partners(&partners, &reference.selection).await?;
+        self.store(reference.slot, Batch::Partners(found));
         Ok(())
     }
 
@@ -326,41 +355,6 @@ impl<'a> Run<'a> {
             }
             Ok(())
         })
-    }
-}
-
-/// The partner references of a list's items, each read by a join of the
-/// list's statement into rows of its own.
-struct PartnerJoins<'p> {
-    references: Vec<(&'p Reference<PartnerField>, RowsBy<partners::Model>)>,
-}
-
-impl<'p> PartnerJoins<'p> {
-    fn new(references: impl Iterator<Item = &'p Reference<PartnerField>>) -> Self {
-        Self {
-            references: references
-                .map(|reference| {
-                    let columns = partner_columns(std::iter::once(&reference.selection));
-                    (
-                        reference,
-                        RowsBy::new(Columns::Only(&columns), |p: &partners::Model| p.id),
-                    )
-                })
-                .collect(),
-        }
-    }
-
-    fn joins(&mut self) -> Vec<Join<'_>> {
-        self.references
-            .iter_mut()
-            .map(|(_, rows)| Join {
-                table: "partners",
-                link: Link::ByKey {
-                    foreign_key: "partner_id",
-                },
-                rows,
-            })
-            .collect()
     }
 }
 
@@ -385,6 +379,28 @@ fn commitment_columns(connection: &Connection<CommitmentField>) -> Vec<&'static 
             CommitmentField::CreatedAt => "created_at",
             CommitmentField::UpdatedAt => "updated_at",
             CommitmentField::Partner(_) => "partner_id",
+        });
+    }
+    columns
+}
+
+/// The group columns `selections` show (and the id and the name, which
+/// the cursor holds).
+fn group_columns<'p>(
+    selections: impl Iterator<Item = &'p Selection<GroupField>>,
+) -> Vec<&'static str> {
+    let mut columns = vec!["id", "name"];
+    for field in selections.flatten() {
+        columns.push(match field.kind {
+            GroupField::Typename
+            | GroupField::Id
+            | GroupField::Name
+            | GroupField::Members(_)
+            | GroupField::Commitments(_) => continue,
+            GroupField::Description => "description",
+            GroupField::Status => "status",
+            GroupField::Version => "version",
+            GroupField::CreatedAt => "created_at",
         });
     }
     columns
@@ -449,4 +465,9 @@ where
         all.extend(fetch(chunk).await?);
     }
     Ok(all)
+}
+
+fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
 }
