@@ -47,8 +47,10 @@ pub async fn connect_for(
             .with_context(|| format!("parsing {}", url.redacted()))?
             // The planner deems a broad search expensive enough to JIT-compile
             // it, which costs tens of milliseconds every time, more than
-            // running it; our statements are all short.
-            .options([("jit", "off")]);
+            // running it; our statements are all short. Nor does a request
+            // start parallel workers: each costs a process's start-up, and
+            // with requests on every core there is no idle one to gain.
+            .options([("jit", "off"), ("max_parallel_workers_per_gather", "0")]);
         if is_loopback(options.get_host()) && !names_ssl_mode(url) {
             // sqlx's default `prefer` encrypts even a connection that never
             // leaves the machine: a seventh of a full group list's CPU went

@@ -6,7 +6,9 @@
 use chrono::Utc;
 use entity::{partners, resources};
 use rand_core::{OsRng, RngCore};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
+};
 
 use coalition::{
     domain::Locale,
@@ -259,7 +261,7 @@ pub async fn build(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
             let title = text(locale, 8);
             let summary = text(locale, 30);
             let body = text(locale, 100);
-            let id = resources::Entity::insert(resources::ActiveModel {
+            let resource = resources::ActiveModel {
                 kind: Set(KINDS[n % KINDS.len()].into()),
                 state: Set("PUBLISHED".into()),
                 original_locale: Set(locale.as_str().into()),
@@ -280,10 +282,9 @@ pub async fn build(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
-            })
-            .exec(&txn)
-            .await?
-            .last_insert_id;
+            }
+            .insert(&txn)
+            .await?;
             let mut documents = vec![Document {
                 locale,
                 title: &title,
@@ -305,7 +306,8 @@ pub async fn build(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> 
                     body: None,
                 });
             }
-            search::reindex(&txn, id, &documents).await?;
+            let facets = search::facet::of(&resource, &[]);
+            search::reindex(&txn, resource.id, &documents, &facets).await?;
         }
         txn.commit().await?;
         made = (made + CHUNK).min(count);

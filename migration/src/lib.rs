@@ -15,6 +15,7 @@ mod m20261202_000009_create_translations;
 mod m20261202_000010_create_resources;
 mod m20261203_000011_index_search_per_language;
 mod m20261204_000012_index_commitment_pages;
+mod m20261206_000013_add_search_facets;
 mod support;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_create_resources::Migration),
             Box::new(m20261203_000011_index_search_per_language::Migration),
             Box::new(m20261204_000012_index_commitment_pages::Migration),
+            Box::new(m20261206_000013_add_search_facets::Migration),
         ]
     }
 }

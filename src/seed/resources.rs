@@ -129,7 +129,7 @@ pub async fn seed(
                 links.push(("ThematicArea", found.id));
             }
         }
-        for (target, id) in links {
+        for (target, id) in links.iter().copied() {
             resource_links::ActiveModel {
                 resource_id: Set(resource.id),
                 target_type: Set(target.to_owned()),
@@ -164,7 +164,13 @@ pub async fn seed(
                 body: None,
             });
         }
-        search::reindex(&txn, resource.id, &documents).await?;
+        let areas: Vec<i64> = links
+            .iter()
+            .filter(|(target, _)| *target == "ThematicArea")
+            .map(|(_, id)| *id)
+            .collect();
+        let facets = search::facet::of(&resource, &areas);
+        search::reindex(&txn, resource.id, &documents, &facets).await?;
         txn.commit().await?;
     }
     Ok(())

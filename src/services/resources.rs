@@ -14,7 +14,7 @@ use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
@@ -222,7 +222,8 @@ async fn write_links(txn: &DatabaseTransaction, resource_id: i64, links: &Links)
     Ok(())
 }
 
-/// Rewrites the resource's search documents: its original and each translation.
+/// Rewrites the resource's search documents: its original and each
+/// translation, with the facets its filters are narrowed by.
 async fn reindex(txn: &DatabaseTransaction, resource: &Resource) -> AppResult<()> {
     let translations = resource_translations::Entity::find()
         .filter(resource_translations::Column::ResourceId.eq(resource.id))
@@ -245,7 +246,16 @@ async fn reindex(txn: &DatabaseTransaction, resource: &Resource) -> AppResult<()
             });
         }
     }
-    search::reindex(txn, resource.id, &documents).await
+    let areas: Vec<i64> = resource_links::Entity::find()
+        .filter(resource_links::Column::ResourceId.eq(resource.id))
+        .filter(resource_links::Column::TargetType.eq("ThematicArea"))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|link| link.target_id)
+        .collect();
+    let facets = search::facet::of(resource, &areas);
+    search::reindex(txn, resource.id, &documents, &facets).await
 }
 
 /// The event of a change and its notifications, in `txn`.
@@ -561,6 +571,8 @@ pub async fn review(
         )],
     )
     .await?;
+    // The state is a facet of the search documents.
+    reindex(&txn, &updated).await?;
     let kind = match decision {
         ResourceDecision::Publish => kinds::RESOURCE_PUBLISHED,
         ResourceDecision::Reject => kinds::RESOURCE_REJECTED,
@@ -583,6 +595,7 @@ pub async fn archive(
     }
     let txn = db.begin().await?;
     let updated = write(&txn, resource, None, ResourceState::Archived, Vec::new()).await?;
+    reindex(&txn, &updated).await?;
     let events = record(&txn, actor, &updated, kinds::RESOURCE_ARCHIVED).await?;
     txn.commit().await?;
     Ok(Changed::new(updated, events))
@@ -664,6 +677,49 @@ fn push_filters(sql: &mut SqlBuilder, filter: &ResourceFilter) {
     }
 }
 
+/// The facets a search with `filter` is narrowed to by the index (see
+/// [`search::facet`]); the same filters are also checked on the resources.
+fn facets_of(filter: &ResourceFilter) -> Vec<String> {
+    use search::facet;
+    let mut facets = Vec::new();
+    facets.extend(filter.kind.map(|kind| facet::kind(kind.as_str())));
+    facets.extend(filter.coalition_id.map(facet::coalition));
+    facets.extend(filter.country.as_ref().map(|c| facet::country(c.as_str())));
+    facets.extend(
+        filter
+            .sdg_target
+            .as_ref()
+            .map(|t| facet::sdg_target(t.as_str())),
+    );
+    facets.extend(filter.tag.as_ref().map(|t| facet::tag(t.as_str())));
+    facets.extend(filter.thematic_area_id.map(facet::thematic_area));
+    facets
+}
+
+/// The search of `filter`, if it has one, narrowed to its facets and to
+/// what `viewer` may see (as `push_visibility`).
+fn search_of(filter: &ResourceFilter, viewer: Option<&Actor>) -> Option<Search> {
+    use search::facet;
+    let text = filter.search.as_deref()?;
+    let state = filter.state.unwrap_or(ResourceState::Published);
+    let mut facets: Vec<String> = std::iter::once(facet::state(state.as_str()))
+        .chain(facets_of(filter))
+        .map(|f| facet::quoted(&f))
+        .collect();
+    let published = facet::state(ResourceState::Published.as_str());
+    match viewer {
+        Some(actor) if actor.is_staff() => {}
+        Some(actor) => {
+            let visible: Vec<String> = std::iter::once(published)
+                .chain(actor.partner_ids().map(facet::partner))
+                .collect();
+            facets.push(facet::any_of(&visible));
+        }
+        None => facets.push(facet::quoted(&published)),
+    }
+    Some(Search::new(text).narrowed_to(facets.join(" & ")))
+}
+
 #[derive(FromQueryResult)]
 struct RankedRow {
     search_rank: f64,
@@ -705,7 +761,7 @@ pub async fn count(
     filter: &ResourceFilter,
 ) -> AppResult<u64> {
     let backend = db.get_database_backend();
-    let search = filter.search.as_deref().map(Search::new);
+    let search = search_of(filter, viewer);
     let mut outer = SqlBuilder::new(backend);
     outer.push("SELECT COUNT(*) AS n FROM (");
     let Some(mut sql) = base_select(outer, viewer, filter, search.as_ref()) else {
@@ -719,6 +775,55 @@ pub async fn count(
         .unwrap_or(0) as u64)
 }
 
+/// Where a page starts: after the cursor's rank and id (by relevance), or
+/// before its id (newest first).
+enum After {
+    Start,
+    Rank(f64, i64),
+    Id(i64),
+}
+
+impl After {
+    fn of(args: &PageArgs, relevance: bool) -> AppResult<Self> {
+        match (&args.after, relevance) {
+            (None, _) => Ok(Self::Start),
+            (
+                Some(Cursor {
+                    key: Some(rank),
+                    id,
+                }),
+                true,
+            ) => Ok(Self::Rank(decode_rank(rank)?, *id)),
+            (Some(Cursor { key: None, id }), false) => Ok(Self::Id(*id)),
+            _ => Err(AppError::bad_input("after", "is not a cursor of this list")),
+        }
+    }
+
+    /// ` AND …` on the columns `rank` and `id`, then the page's order and size.
+    fn push_page(&self, sql: &mut SqlBuilder, relevance: bool, rank: &str, id: &str, limit: u64) {
+        match self {
+            Self::Start => {}
+            Self::Rank(after, after_id) => {
+                sql.push(&format!(" AND ({rank} < "))
+                    .bind(*after)
+                    .push(&format!(" OR ({rank} = "))
+                    .bind(*after)
+                    .push(&format!(" AND {id} > "))
+                    .bind(*after_id)
+                    .push("))");
+            }
+            Self::Id(before) => {
+                sql.push(&format!(" AND {id} < ")).bind(*before);
+            }
+        }
+        match relevance {
+            true => sql.push(&format!(" ORDER BY {rank} DESC, {id} ASC")),
+            false => sql.push(&format!(" ORDER BY {id} DESC")),
+        };
+        sql.push(" LIMIT ").bind(limit as i64);
+    }
+}
+
 /// A page of resources: newest first, or with a search by relevance (then by
 /// id), with stable cursors either way (the rank is part of the cursor).
 pub async fn page(
@@ -729,43 +834,40 @@ pub async fn page(
     args: &PageArgs,
 ) -> AppResult<Page<Hit>> {
     let backend = db.get_database_backend();
-    let search = filter.search.as_deref().map(Search::new);
+    let search = search_of(filter, viewer);
     let relevance = search.is_some() && order == Order::Relevance;
-    let Some(mut sql) = base_select(SqlBuilder::new(backend), viewer, filter, search.as_ref())
-    else {
-        return Ok(Page::from_rows(Vec::new(), args, |_: &Hit| {
-            Cursor::by_id(0)
-        }));
+    let after = After::of(args, relevance)?;
+    let sql = match &search {
+        Some(search) if backend == DbBackend::Postgres && !search.is_empty() => {
+            // The index applies the filters and the viewer's rights (as
+            // facets), so the page is cut from the ranked hits before any
+            // resource is read; the resources are then checked all the same.
+            let mut sql = SqlBuilder::new(backend);
+            sql.push("SELECT r.*, h.rank AS search_rank FROM (SELECT g.resource_id, g.rank FROM ");
+            search.push_hits(&mut sql, backend, filter.locale);
+            sql.push(" g WHERE 1 = 1");
+            after.push_page(&mut sql, relevance, "g.rank", "g.resource_id", args.limit());
+            sql.push(") h JOIN resources r ON r.id = h.resource_id WHERE ");
+            push_visibility(&mut sql, viewer);
+            push_filters(&mut sql, filter);
+            match relevance {
+                true => sql.push(" ORDER BY h.rank DESC, r.id ASC"),
+                false => sql.push(" ORDER BY r.id DESC"),
+            };
+            sql
+        }
+        _ => {
+            let Some(mut sql) =
+                base_select(SqlBuilder::new(backend), viewer, filter, search.as_ref())
+            else {
+                return Ok(Page::from_rows(Vec::new(), args, |_: &Hit| {
+                    Cursor::by_id(0)
+                }));
+            };
+            after.push_page(&mut sql, relevance, "h.rank", "r.id", args.limit());
+            sql
+        }
     };
-    match (&args.after, relevance) {
-        (None, _) => {}
-        (
-            Some(Cursor {
-                key: Some(rank),
-                id,
-            }),
-            true,
-        ) => {
-            let rank = decode_rank(rank)?;
-            sql.push(" AND (h.rank < ")
-                .bind(rank)
-                .push(" OR (h.rank = ")
-                .bind(rank)
-                .push(" AND r.id > ")
-                .bind(*id)
-                .push("))");
-        }
-        (Some(Cursor { key: None, id }), false) => {
-            sql.push(" AND r.id < ").bind(*id);
-        }
-        _ => return Err(AppError::bad_input("after", "is not a cursor of this list")),
-    }
-    if relevance {
-        sql.push(" ORDER BY h.rank DESC, r.id ASC");
-    } else {
-        sql.push(" ORDER BY r.id DESC");
-    }
-    sql.push(" LIMIT ").bind(args.limit() as i64);
     let rows = db.query_all_raw(sql.build()).await?;
     let mut hits = Vec::with_capacity(rows.len());
     for row in rows {

@@ -12,6 +12,10 @@
 //!
 //! Either way an exact title match (case and accents aside) ranks first, and
 //! the highlight is the stored text escaped, with `<mark>` around matches.
+//!
+//! On PostgreSQL each document also holds its resource's [`facet`]s, so that
+//! a filtered search is narrowed by the index before anything is read or
+//! ranked.
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
@@ -54,11 +58,84 @@ fn locale_index(locale: Locale) -> i64 {
     }
 }
 
-/// Replaces the search documents of a resource, in its write's transaction.
+/// What a search can be narrowed to inside the index (PostgreSQL): each
+/// attribute a filter names, as a lexeme of the resource's documents beside
+/// their words. A lexeme with a space can come from no text, so a word never
+/// matches a facet. The index only narrows: the filters are still checked on
+/// the resources themselves.
+pub mod facet {
+    use entity::resources;
+
+    use crate::services::resources::unlist;
+
+    pub fn kind(kind: &str) -> String {
+        format!("kind {kind}")
+    }
+
+    pub fn country(code: &str) -> String {
+        format!("country {code}")
+    }
+
+    pub fn sdg_target(target: &str) -> String {
+        format!("sdg {target}")
+    }
+
+    pub fn tag(tag: &str) -> String {
+        format!("tag {tag}")
+    }
+
+    pub fn coalition(id: i64) -> String {
+        format!("coalition {id}")
+    }
+
+    pub fn thematic_area(id: i64) -> String {
+        format!("area {id}")
+    }
+
+    /// The facets of a stored resource linked to `thematic_area_ids`.
+    pub fn of(resource: &resources::Model, thematic_area_ids: &[i64]) -> Vec<String> {
+        let mut facets = vec![
+            state(&resource.state),
+            partner(resource.partner_id),
+            kind(&resource.kind),
+        ];
+        facets.extend(unlist(&resource.countries).iter().map(|c| country(c)));
+        facets.extend(unlist(&resource.sdg_targets).iter().map(|t| sdg_target(t)));
+        facets.extend(unlist(&resource.tags).iter().map(|t| tag(t)));
+        facets.extend(resource.coalition_id.map(coalition));
+        facets.extend(thematic_area_ids.iter().copied().map(thematic_area));
+        facets
+    }
+
+    pub fn state(state: &str) -> String {
+        format!("state {state}")
+    }
+
+    /// The partner whose people may see the resource in any state.
+    pub fn partner(id: i64) -> String {
+        format!("partner {id}")
+    }
+
+    /// A facet as a `tsquery` operand: quoted, with quotes and backslashes
+    /// doubled as the `tsquery` syntax wants.
+    pub fn quoted(facet: &str) -> String {
+        format!("'{}'", facet.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    /// Any of `facets`, as a `tsquery`.
+    pub fn any_of(facets: &[String]) -> String {
+        let quoted: Vec<String> = facets.iter().map(|f| quoted(f)).collect();
+        format!("({})", quoted.join(" | "))
+    }
+}
+
+/// Replaces the search documents of a resource, in its write's transaction:
+/// one per language, each with the resource's `facets` (see [`facet::of`]).
 pub async fn reindex(
     txn: &DatabaseTransaction,
     resource_id: i64,
     documents: &[Document<'_>],
+    facets: &[String],
 ) -> AppResult<()> {
     let backend = txn.get_database_backend();
     let mut delete = SqlBuilder::new(backend);
@@ -113,7 +190,9 @@ pub async fn reindex(
                         ", ''))), 'B') || setweight(to_tsvector('{config}', unaccent(coalesce("
                     ))
                     .bind(document.body.map(str::to_owned))
-                    .push(", ''))), 'C'))");
+                    .push(", ''))), 'C') || array_to_tsvector(CAST(")
+                    .bind(facets.to_vec())
+                    .push(" AS TEXT[])))");
             }
             _ => {
                 insert
@@ -149,6 +228,8 @@ pub struct Search {
     /// FTS5's rewriting of it (SQLite); None when it has no word to look for.
     fts5: Option<String>,
     title_key: String,
+    /// What the index narrows the matches to (PostgreSQL), as a `tsquery`.
+    facets: Option<String>,
 }
 
 impl Search {
@@ -157,7 +238,16 @@ impl Search {
             text: text.to_owned(),
             fts5: fts5_query(text),
             title_key: fold(text.trim()),
+            facets: None,
         }
+    }
+
+    /// Only documents with the facets `facets` asks for can match (a
+    /// `tsquery` of [`facet`]s): the filters of the search and the viewer's
+    /// rights, applied by the index (PostgreSQL).
+    pub fn narrowed_to(mut self, facets: String) -> Self {
+        self.facets = Some(facets);
+        self
     }
 
     /// Whether nothing can match: a query without a word to look for (only
@@ -197,9 +287,18 @@ impl Search {
                     ))
                     .bind(self.text.clone())
                     .push(&format!(
-                        ")) AS q WHERE s.locale = '{}' AND s.document @@ q",
+                        ")) AS q WHERE s.locale = '{}' AND ",
                         locale.as_str()
                     ));
+                    match &self.facets {
+                        // A query of stop words only is empty: it must not
+                        // leave the facets matching on their own.
+                        Some(facets) => sql
+                            .push("numnode(q) > 0 AND s.document @@ (q && CAST(")
+                            .bind(facets.clone())
+                            .push(" AS tsquery))"),
+                        None => sql.push("s.document @@ q"),
+                    };
                 }
                 sql.push(") AS matched GROUP BY resource_id)");
             }

@@ -116,7 +116,7 @@ async fn an_internal_error_is_answered_opaque() {
 
 /// The pool's connections to PostgreSQL on this machine skip TLS (which only
 /// cost CPU on loopback) and run without JIT; on SQLite there is no such
-/// connection, and the test says so.
+/// connection, and the test says so. Nor do they start parallel workers.
 #[tokio::test]
 async fn local_postgres_connections_skip_tls_and_jit() {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -132,18 +132,21 @@ async fn local_postgres_connections_skip_tls_and_jit() {
         .query_one_raw(Statement::from_string(
             DbBackend::Postgres,
             "SELECT (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) AS ssl, \
-             current_setting('jit') AS jit",
+             current_setting('jit') AS jit, \
+             current_setting('max_parallel_workers_per_gather') AS workers",
         ))
         .await
         .unwrap()
         .unwrap();
     let ssl: bool = row.try_get("", "ssl").unwrap();
     let jit: String = row.try_get("", "jit").unwrap();
+    let workers: String = row.try_get("", "workers").unwrap();
     assert!(
         !ssl,
         "the test database URL is local and names no sslmode: no TLS"
     );
     assert_eq!(jit, "off");
+    assert_eq!(workers, "0", "no parallel workers for a request");
 }
 
 /// Connections are not pinged before every statement (a round trip each), but

@@ -222,6 +222,33 @@ async fn a_search_finds_across_languages_and_accents_ranked_and_highlighted() {
     );
     assert_eq!(filtered(json!({ "locale": "FR" })).await.len(), 2);
     assert_eq!(filtered(json!({})).await.len(), 3);
+    // The same filters under a search that matches all three (on PostgreSQL
+    // the index applies them, as facets of the documents).
+    let all = "travail or protection or forced";
+    for (filter, expected) in [
+        (json!({}), 3),
+        (json!({ "kind": "GOOD_PRACTICE" }), 1),
+        (json!({ "kind": "POLICY" }), 0),
+        (json!({ "country": "ci" }), 1),
+        (json!({ "sdgTarget": "8.7" }), 2),
+        (json!({ "tag": "CACAO" }), 1),
+        (json!({ "tag": "cacao'" }), 0),
+        (json!({ "thematicAreaId": w.area }), 1),
+        (json!({ "coalitionId": w.coalition }), 1),
+        (json!({ "locale": "FR" }), 2),
+        (
+            json!({ "kind": "RESEARCH", "sdgTarget": "10.7", "locale": "FR" }),
+            1,
+        ),
+    ] {
+        let mut with_search = filter.clone();
+        with_search["search"] = json!(all);
+        assert_eq!(
+            filtered(with_search).await.len(),
+            expected,
+            "{filter} with a search"
+        );
+    }
 
     // The language of the text: argument, header, original.
     let node = "query($id: ID!) { node(id: $id) { ... on Resource { title fr: title(locale: FR) es: title(locale: ES) translations { locale } partners { totalCount } } } }";
@@ -319,10 +346,19 @@ async fn each_state_is_seen_by_whom_it_should_be() {
         let id = id.clone();
         async move { !app.ok(token.as_deref(), node, json!({ "id": id })).await["node"].is_null() }
     };
+    // How many of the state the viewer lists; a search finds the same (on
+    // PostgreSQL the index narrows it by the state and the viewer's partners).
     let listed = |token: Option<String>, state: &'static str| async move {
-        search(app, token.as_deref(), json!({ "state": state })).await["totalCount"]
-            .as_i64()
-            .unwrap()
+        let listed = search(app, token.as_deref(), json!({ "state": state })).await;
+        let found = search(
+            app,
+            token.as_deref(),
+            json!({ "state": state, "search": "trabajo infantil" }),
+        )
+        .await;
+        assert_eq!(found["totalCount"], listed["totalCount"], "{state}");
+        assert_eq!(titles(&found), titles(&listed), "{state}");
+        listed["totalCount"].as_i64().unwrap()
     };
     let ilo = Some(w.ilo_user.token.clone());
     let iom = Some(w.iom_user.token.clone());
@@ -333,6 +369,8 @@ async fn each_state_is_seen_by_whom_it_should_be() {
     assert_eq!(listed(ilo.clone(), "SUBMITTED").await, 1);
     assert_eq!(listed(iom.clone(), "SUBMITTED").await, 0);
     assert_eq!(listed(None, "SUBMITTED").await, 0);
+    assert_eq!(listed(staff.clone(), "SUBMITTED").await, 1);
+    assert_eq!(listed(ilo.clone(), "PUBLISHED").await, 0);
     // Another partner cannot touch it (it does not exist for them), nor decide.
     let update = "mutation($input: UpdateResourceInput!) { updateResource(input: $input) { resource { title state version } } }";
     let change = |token: String, title: &'static str| {
@@ -380,6 +418,9 @@ async fn each_state_is_seen_by_whom_it_should_be() {
     );
     assert!(seen(ilo.clone()).await && !seen(iom.clone()).await && !seen(None).await);
     assert_eq!(listed(None, "REJECTED").await, 0);
+    assert_eq!(listed(iom.clone(), "REJECTED").await, 0);
+    assert_eq!(listed(ilo.clone(), "REJECTED").await, 1);
+    assert_eq!(listed(staff.clone(), "REJECTED").await, 1);
     // The submitter is told, with the reason.
     let told = app
         .ok(
@@ -403,6 +444,8 @@ async fn each_state_is_seen_by_whom_it_should_be() {
     publish(app, &id).await;
     assert!(seen(iom.clone()).await && seen(None).await);
     assert_eq!(listed(None, "PUBLISHED").await, 1);
+    assert_eq!(listed(iom.clone(), "PUBLISHED").await, 1);
+    assert_eq!(listed(ilo.clone(), "SUBMITTED").await, 0);
     // Spanish, without its accents, and by its title first.
     let spanish = search(
         app,
@@ -577,4 +620,37 @@ async fn relevance_pages_have_stable_cursors_and_constant_statements() {
         counts[0], counts[1],
         "statements grew with the page: {counts:?}"
     );
+}
+
+#[tokio::test]
+async fn a_tag_of_any_characters_filters_a_search_as_it_filters_a_list() {
+    let w = world().await;
+    let app = &w.app;
+    // Characters that mean something to the SQL and to the text-search syntax.
+    let tag = r#"o'brien \ & | ! :* (x) <-> "y""#;
+    let id = submit(
+        app,
+        &w.ilo_user,
+        json!({
+            "partnerId": w.ilo, "kind": "TOOL", "locale": "EN", "geoCoverage": "GLOBAL",
+            "title": "Labour inspection checklist", "tags": [tag, "plain"],
+        }),
+    )
+    .await;
+    publish(app, &id).await;
+    for (filter, expected) in [
+        (json!({ "tag": tag }), 1),
+        (json!({ "tag": tag, "search": "inspection" }), 1),
+        (json!({ "tag": "o'brien", "search": "inspection" }), 0),
+        (json!({ "tag": "o", "search": "inspection" }), 0),
+        (json!({ "tag": "plain", "search": "checklist" }), 1),
+        (json!({ "tag": "plain", "search": "tag plain" }), 0),
+    ] {
+        let found = search(app, None, filter.clone()).await;
+        assert_eq!(found["totalCount"], expected, "{filter}");
+        assert_eq!(titles(&found).len(), expected, "{filter}");
+    }
+    // A query made of a facet's words finds no document by its facets.
+    let by_facet_words = search(app, None, json!({ "search": "kind TOOL state PUBLISHED" })).await;
+    assert_eq!(by_facet_words["totalCount"], 0);
 }
