@@ -7,7 +7,7 @@ use std::{
     time::Instant,
 };
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::{dataloader::DataLoader, parser::types::ExecutableDocument};
 use axum::{
     body::Bytes,
     extract::{rejection::BytesRejection, ConnectInfo, State},
@@ -77,12 +77,29 @@ pub async fn execute(
         Ok(request) => request,
         Err(message) => return request_error(format, StatusCode::BAD_REQUEST, message),
     };
-    let admitted = limits::admit(
-        &state.shape,
-        &request.query,
-        request.operation_name.as_deref(),
-        &request.variables,
-    );
+    // A planned document is kept parsed: only its cost is checked again,
+    // with this request's variables.
+    let plan = match &state.plans {
+        Some(plans) => plans.lookup(&request.query, request.operation_name.as_deref()),
+        None => PlanLookup::Unsupported,
+    };
+    let operation_name = request.operation_name.as_deref();
+    let admitted = match &plan {
+        PlanLookup::Planned(planned) => limits::cost_of(
+            &state.shape,
+            &planned.document,
+            operation_name,
+            &request.variables,
+        )
+        .map(|(kind, cost)| (None, kind, cost)),
+        _ => limits::admit(
+            &state.shape,
+            &request.query,
+            operation_name,
+            &request.variables,
+        )
+        .map(|admitted| (Some(admitted.document), admitted.kind, admitted.cost)),
+    };
     // Translatable fields answer in the request's language (see graphql::locale).
     let locale = RequestLocale::from_header(
         headers
@@ -90,11 +107,18 @@ pub async fn execute(
             .and_then(|v| v.to_str().ok()),
     );
     request = request.data(locale);
+    let mut unplanned = None;
     let (kind, costly) = match admitted {
-        Ok(admitted) => {
-            request.set_parsed_query(admitted.document);
-            let costly = admitted.cost.work > heavy::COSTLY_WORK;
-            (admitted.kind.unwrap_or("invalid"), costly)
+        Ok((document, kind, cost)) => {
+            if let Some(document) = document {
+                // Kept for planning if the resolvers answer it without errors.
+                if matches!(plan, PlanLookup::Unknown) && kind == Some("query") {
+                    unplanned = Some(document.clone());
+                }
+                request.set_parsed_query(document);
+            }
+            let costly = cost.work > heavy::COSTLY_WORK;
+            (kind.unwrap_or("invalid"), costly)
         }
         Err(refusal) => {
             metrics.record_refusal("http", refusal.limit());
@@ -117,7 +141,7 @@ pub async fn execute(
     };
     let client = client_addr(&headers, peer, state.app.config.trust_forwarded_for);
     let Some((cache, revision)) = cache else {
-        return match answer(&state, request, viewer, client, costly, kind).await {
+        return match answer(&state, request, viewer, client, costly, plan, unplanned).await {
             Answer::Written(body) => {
                 metrics.record_request(kind, true, started.elapsed());
                 json_response(format, StatusCode::OK, body, None)
@@ -136,10 +160,11 @@ pub async fn execute(
     );
     let lookup = cache
         .get_or_compute(key, revision, || async {
-            let response = match answer(&state, request, viewer, client, costly, kind).await {
-                Answer::Written(body) => return Ok(body),
-                Answer::Resolved(response) => response,
-            };
+            let response =
+                match answer(&state, request, viewer, client, costly, plan, unplanned).await {
+                    Answer::Written(body) => return Ok(body),
+                    Answer::Resolved(response) => response,
+                };
             if !response.errors.is_empty() {
                 return Err(response);
             }
@@ -169,39 +194,48 @@ enum Answer {
 
 /// Answers a query of a planned document on the compiled path; anything else,
 /// or a request the compiled path gives up on, on the resolvers. A query the
-/// resolvers answer without errors is planned for the next time.
+/// resolvers answer without errors is planned for the next time (`unplanned`
+/// is its parsed document).
 async fn answer(
     state: &HttpState,
     request: async_graphql::Request,
     viewer: Option<Actor>,
     client: IpAddr,
     costly: bool,
-    kind: &str,
+    plan: PlanLookup,
+    unplanned: Option<ExecutableDocument>,
 ) -> Answer {
-    let plans = state.plans.as_ref().filter(|_| kind == "query");
-    let mut learn = None;
-    if let Some(plans) = plans {
-        let operation_name = request.operation_name.as_deref();
-        match plans.lookup(&request.query, operation_name) {
-            PlanLookup::Planned(plan) => {
-                let (db, metrics) = (&state.app.db, &state.app.metrics);
-                let body =
-                    compiled::answer(&plan, db, metrics, viewer.as_ref(), &request.variables).await;
-                state.app.metrics.record_compiled_read(body.is_some());
-                if let Some(body) = body {
-                    return Answer::Written(Bytes::from(body));
-                }
-            }
-            PlanLookup::Unsupported => {}
-            PlanLookup::Unknown => {
-                learn = Some((plans, request.query.clone(), request.operation_name.clone()));
-            }
+    if let PlanLookup::Planned(planned) = &plan {
+        let (db, metrics) = (&state.app.db, &state.app.metrics);
+        let body = compiled::answer(
+            &planned.plan,
+            db,
+            metrics,
+            viewer.as_ref(),
+            &request.variables,
+        )
+        .await;
+        state.app.metrics.record_compiled_read(body.is_some());
+        if let Some(body) = body {
+            return Answer::Written(Bytes::from(body));
         }
     }
+    let learn = state
+        .plans
+        .as_ref()
+        .zip(unplanned)
+        .map(|(plans, document)| {
+            (
+                plans,
+                request.query.clone(),
+                request.operation_name.clone(),
+                document,
+            )
+        });
     let response = run(state, request, viewer, client, costly).await;
-    if let Some((plans, query, operation_name)) = learn {
+    if let Some((plans, query, operation_name, document)) = learn {
         if response.errors.is_empty() {
-            plans.learn(&query, operation_name.as_deref());
+            plans.learn(&query, operation_name.as_deref(), document);
         }
     }
     Answer::Resolved(response)

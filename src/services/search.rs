@@ -31,6 +31,10 @@ const START: char = '\u{1}';
 const STOP: char = '\u{2}';
 /// Longest highlight, in characters, before escaping.
 pub const MAX_HIGHLIGHT_CHARS: usize = 300;
+/// The passage of a document `ts_headline` is given (PostgreSQL): this many
+/// characters, from this many before the first match found.
+const PASSAGE_CHARS: usize = 450;
+const PASSAGE_LEAD: usize = 150;
 /// Rank added to a resource whose title is the query (case and accents aside).
 const EXACT_TITLE_BONUS: f64 = 100.0;
 
@@ -325,10 +329,11 @@ impl Search {
         }
     }
 
-    /// `(VALUES …) AS q (locale, query, config)`: each language's query and
-    /// its text-search configuration (PostgreSQL).
+    /// `WITH q (locale, query, config) AS (VALUES …), ql AS (…)`: each
+    /// language's query and its text-search configuration, and in `ql` also
+    /// the lexemes the query looks for (PostgreSQL).
     fn push_queries(&self, sql: &mut SqlBuilder) {
-        sql.push("(VALUES ");
+        sql.push("WITH q (locale, query, config) AS (VALUES ");
         for (i, locale) in Locale::ALL.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
@@ -340,7 +345,10 @@ impl Search {
                 .bind(self.text.clone())
                 .push(&format!(")), '{config}'::regconfig)"));
         }
-        sql.push(") AS q (locale, query, config)");
+        sql.push(
+            "), ql AS (SELECT q.*, ARRAY(SELECT m[1] FROM \
+             regexp_matches(querytree(q.query), '''([^'']+)''', 'g') AS m) AS lexemes FROM q) ",
+        );
     }
 
     /// The highlight of each of `resource_ids`: a short passage of its best
@@ -358,18 +366,33 @@ impl Search {
         let mut sql = SqlBuilder::new(backend);
         match backend {
             DbBackend::Postgres => {
-                sql.push(
-                    "SELECT s.resource_id, ts_rank_cd(s.document, q.query)::float8 AS rank, \
-                     ts_headline(q.config, s.title || ' — ' || coalesce(s.summary, '') || ' ' || \
-                     coalesce(s.body, ''), q.query, \
-                     'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, MaxFragments=1') AS highlight \
-                     FROM resource_search s JOIN ",
-                );
+                // `ts_headline` parses and stems every word it is given (about
+                // 0.15 ms for a thousand characters): it gets only the best
+                // document of each resource, and of it a passage around the
+                // first place where a lexeme of the query appears as written
+                // (case aside; from the start when none does, as for a word
+                // whose accents the query dropped).
                 self.push_queries(&mut sql);
-                sql.push(
-                    " ON q.locale = s.locale WHERE s.document @@ q.query AND s.resource_id IN ",
-                )
-                .bind_list(resource_ids);
+                sql.push(&format!(
+                    "SELECT s.resource_id, CAST(0 AS DOUBLE PRECISION) AS rank, ts_headline(ql.config, \
+                     substr(t.text, greatest(1, coalesce(f.at, 1) - {PASSAGE_LEAD}), {PASSAGE_CHARS}), \
+                     ql.query, 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, \
+                     MaxFragments=1') AS highlight \
+                     FROM (SELECT DISTINCT ON (s.resource_id) s.resource_id, s.locale \
+                     FROM resource_search s JOIN q ON q.locale = s.locale \
+                     WHERE s.document @@ q.query AND "
+                ))
+                .is_in("s.resource_id", resource_ids)
+                .push(
+                    " ORDER BY s.resource_id, ts_rank_cd(s.document, q.query) DESC, s.locale) best \
+                     JOIN resource_search s ON s.resource_id = best.resource_id \
+                     AND s.locale = best.locale \
+                     JOIN ql ON ql.locale = s.locale \
+                     CROSS JOIN LATERAL (SELECT s.title || ' — ' || coalesce(s.summary, '') \
+                     || ' ' || coalesce(s.body, '') AS text) t \
+                     CROSS JOIN LATERAL (SELECT min(nullif(strpos(lower(t.text), l), 0)) AS at \
+                     FROM unnest(ql.lexemes) AS l) f",
+                );
             }
             _ => {
                 let Some(fts5) = &self.fts5 else {

@@ -499,3 +499,25 @@ async fn a_padded_document_is_never_planned_or_kept() {
     let answers = agree(&w, body, false).await;
     assert!(answers[0].contains("Supply chains"), "{}", answers[0]);
 }
+
+#[tokio::test]
+async fn a_planned_document_is_costed_again_with_each_requests_variables() {
+    let w = world().await;
+    // 20 groups × 100 members × (a partner and its 100 commitments) is far
+    // over the work budget; with 2 of each it is cheap and gets planned.
+    let text = "query($n: Int) { actionGroups(first: $n) { nodes { members(first: $n) { nodes { partner { commitments(first: $n) { nodes { title } } } } } } } }";
+    let cheap = query(text, json!({ "n": 2 }));
+    raw(&w.compiled, None, &cheap).await; // planned
+    let before = w.compiled.metrics.compiled_reads();
+    let answered = raw(&w.compiled, None, &cheap).await;
+    assert_eq!(answered.status, 200);
+    assert_eq!(w.compiled.metrics.compiled_reads() - before, 1, "planned");
+    let statements = w.compiled.statements();
+    let costly = raw(&w.compiled, None, &query(text, json!({ "n": 100 }))).await;
+    let expected = raw(&w.resolvers, None, &query(text, json!({ "n": 100 }))).await;
+    assert_eq!(costly.meaning(), expected.meaning());
+    assert!(costly.body.contains("BAD_USER_INPUT"), "{}", costly.body);
+    assert!(costly.body.contains("costs"), "{}", costly.body);
+    assert_eq!(w.compiled.statements(), statements, "refused before any SQL");
+    assert_eq!(w.compiled.metrics.compiled_reads() - before, 1);
+}

@@ -18,7 +18,7 @@ use std::{
     sync::Arc,
 };
 
-use async_graphql::Variables;
+use async_graphql::{parser::types::ExecutableDocument, Variables};
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::Actor, db::HeldConnection, metrics::Metrics};
@@ -36,13 +36,26 @@ pub const MAX_PLANNED_DOCUMENT_BYTES: usize = 16 * 1024;
 /// What an entry is counted for besides its text (the plan, the key).
 const ENTRY_OVERHEAD_BYTES: u32 = 1024;
 
+/// How many bytes of parsed document a byte of text becomes, about: a planned
+/// document is kept parsed (its plan's requests are not parsed again), and
+/// weighed so.
+const PARSED_BYTES_PER_TEXT_BYTE: u32 = 16;
+
 /// A document as kept: its text and operation name (compared on every hit,
 /// since entries are found by a hash of them), and its plan, or None for a
 /// document the compiled path does not take.
 struct Entry {
     query: Box<str>,
     operation_name: Option<Box<str>>,
-    plan: Option<Arc<plan::Plan>>,
+    plan: Option<Arc<Planned>>,
+}
+
+/// A planned document: its plan, and the document as parsed, which the
+/// limits cost again for each request's variables instead of parsing its
+/// text again.
+pub struct Planned {
+    pub plan: plan::Plan,
+    pub document: ExecutableDocument,
 }
 
 /// The plans of the documents seen. Looking one up hashes the request's text
@@ -56,7 +69,7 @@ pub struct Plans {
 /// What looking a document up says.
 pub enum Lookup {
     /// Planned: run it with [`answer`].
-    Planned(Arc<plan::Plan>),
+    Planned(Arc<Planned>),
     /// Known not to be for this path.
     Unsupported,
     /// Not seen yet (or not answered without errors yet).
@@ -69,8 +82,12 @@ impl Plans {
             .max_capacity(MAX_KEPT_BYTES)
             .weigher(|_, entry: &Arc<Entry>| {
                 let text = entry.query.len() + entry.operation_name.as_ref().map_or(0, |n| n.len());
-                u32::try_from(text)
-                    .unwrap_or(u32::MAX)
+                let text = u32::try_from(text).unwrap_or(u32::MAX);
+                let parsed = match entry.plan {
+                    Some(_) => text.saturating_mul(PARSED_BYTES_PER_TEXT_BYTE),
+                    None => 0,
+                };
+                text.saturating_add(parsed)
                     .saturating_add(ENTRY_OVERHEAD_BYTES)
             })
             .build();
@@ -97,16 +114,15 @@ impl Plans {
         }
     }
 
-    /// Plans a document the resolvers have just answered without errors (so it
-    /// passed validation), or records that it is not for this path.
-    pub fn learn(&self, query: &str, operation_name: Option<&str>) {
+    /// Plans a document (`query`, parsed) the resolvers have just answered
+    /// without errors (so it passed validation), or records that it is not
+    /// for this path.
+    pub fn learn(&self, query: &str, operation_name: Option<&str>, document: ExecutableDocument) {
         if query.len() > MAX_PLANNED_DOCUMENT_BYTES {
             return;
         }
-        let plan = async_graphql::parser::parse_query(query)
-            .ok()
-            .and_then(|document| planner::plan(&document, operation_name))
-            .map(Arc::new);
+        let plan = planner::plan(&document, operation_name)
+            .map(|plan| Arc::new(Planned { plan, document }));
         let entry = Entry {
             query: query.into(),
             operation_name: operation_name.map(Into::into),

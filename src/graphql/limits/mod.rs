@@ -173,6 +173,17 @@ pub fn admit(
     operation_name: Option<&str>,
     variables: &Variables,
 ) -> Result<Admitted, Refusal> {
+    let document = parse_bounded(query)?;
+    let (kind, cost) = cost_of(shape, &document, operation_name, variables)?;
+    Ok(Admitted {
+        document,
+        kind,
+        cost,
+    })
+}
+
+/// The limits on a document's text (tokens, nesting, aliases), and its parse.
+pub fn parse_bounded(query: &str) -> Result<ExecutableDocument, Refusal> {
     lexer::scan(query, MAX_TOKENS, MAX_NESTING).map_err(|refusal| match refusal {
         lexer::TextRefusal::TooManyTokens => Refusal::TooManyTokens,
         lexer::TextRefusal::TooDeep => Refusal::TooDeepText,
@@ -182,8 +193,21 @@ pub fn admit(
     if aliases > MAX_ALIASES {
         return Err(Refusal::TooManyAliases(aliases));
     }
-    let selected = find_operation(&document, operation_name);
-    let mut costing = cost::Costing::new(shape, &document, variables);
+    Ok(document)
+}
+
+/// The limits on what a parsed document expands to and on what the operation
+/// that runs costs with `variables`: its kind and cost if admitted. A document
+/// parsed once (and kept, as the compiled path keeps its plans') is costed
+/// again for each request's variables.
+pub fn cost_of(
+    shape: &SchemaShape,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &Variables,
+) -> Result<(Option<&'static str>, Cost), Refusal> {
+    let selected = find_operation(document, operation_name);
+    let mut costing = cost::Costing::new(shape, document, variables);
     // Validation visits every operation and every fragment definition with its
     // spreads expanded: all of them are bounded, not just the one that runs.
     let mut expanded = 0u64;
@@ -214,11 +238,7 @@ pub fn admit(
         };
         check_cost(&selected_cost, budget)?;
     }
-    Ok(Admitted {
-        document,
-        kind,
-        cost: selected_cost,
-    })
+    Ok((kind, selected_cost))
 }
 
 /// Bounds a JSON body or message before serde reads it.
