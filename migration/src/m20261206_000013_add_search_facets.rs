@@ -1,11 +1,11 @@
 //! Search documents with their resource's facets, kept in the row (PostgreSQL
 //! only).
 //!
-//! - Facets: each attribute a search filters on (state, kind, countries, SDG
-//!   targets, tags, coalition, thematic areas) and the submitting partner
-//!   (who may see it in any state) becomes a lexeme of every document of the
-//!   resource ("kind POLICY", "country FR"; a space keeps them apart from
-//!   words). A search ANDs the ones its filters and its viewer ask for into
+//! - Facets: each attribute a search filters on (kind, countries, SDG
+//!   targets, tags, coalition, thematic areas; the state and "not published"
+//!   when it is not published) and the submitting partner (whose people may
+//!   see it in any state) becomes a lexeme of every document of the resource
+//!   ("kind POLICY", "country FR"; a space keeps them apart from words). A search ANDs the ones its filters and its viewer ask for into
 //!   its query, and the GIN index itself narrows the matches to the
 //!   resources they let through: only those are read and ranked, and a page
 //!   is cut before any resource row is read. The search service writes the
@@ -22,7 +22,8 @@ pub struct Migration;
 /// Each resource's facets, as the search service names them.
 const FACETS_OF_RESOURCES: &str = "\
     SELECT r.id, ARRAY(\
-        SELECT 'state ' || r.state \
+        SELECT 'state ' || r.state WHERE r.state <> 'PUBLISHED' \
+        UNION ALL SELECT 'not published' WHERE r.state <> 'PUBLISHED' \
         UNION ALL SELECT 'partner ' || r.partner_id \
         UNION ALL SELECT 'kind ' || r.kind \
         UNION ALL SELECT 'country ' || x FROM unnest(string_to_array(r.countries, ',')) x WHERE x <> '' \

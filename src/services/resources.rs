@@ -697,25 +697,25 @@ fn facets_of(filter: &ResourceFilter) -> Vec<String> {
 }
 
 /// The search of `filter`, if it has one, narrowed to its facets and to
-/// what `viewer` may see (as `push_visibility`).
+/// what `viewer` may see (as `push_visibility`): published resources to
+/// everyone, the others to the secretariat and their partner's people.
 fn search_of(filter: &ResourceFilter, viewer: Option<&Actor>) -> Option<Search> {
     use search::facet;
     let text = filter.search.as_deref()?;
-    let state = filter.state.unwrap_or(ResourceState::Published);
-    let mut facets: Vec<String> = std::iter::once(facet::state(state.as_str()))
-        .chain(facets_of(filter))
-        .map(|f| facet::quoted(&f))
-        .collect();
-    let published = facet::state(ResourceState::Published.as_str());
-    match viewer {
-        Some(actor) if actor.is_staff() => {}
-        Some(actor) => {
-            let visible: Vec<String> = std::iter::once(published)
-                .chain(actor.partner_ids().map(facet::partner))
-                .collect();
-            facets.push(facet::any_of(&visible));
+    let mut facets: Vec<String> = facets_of(filter).iter().map(|f| facet::quoted(f)).collect();
+    match filter.state.unwrap_or(ResourceState::Published) {
+        ResourceState::Published => facets.push(format!("!{}", facet::quoted(facet::UNPUBLISHED))),
+        state => {
+            facets.push(facet::quoted(&facet::state(state.as_str())));
+            match viewer {
+                Some(actor) if actor.is_staff() => {}
+                Some(actor) if actor.partner_ids().next().is_some() => {
+                    let partners: Vec<String> = actor.partner_ids().map(facet::partner).collect();
+                    facets.push(facet::any_of(&partners));
+                }
+                _ => facets.push(facet::quoted(facet::NOTHING)),
+            }
         }
-        None => facets.push(facet::quoted(&published)),
     }
     Some(Search::new(text).narrowed_to(facets.join(" & ")))
 }

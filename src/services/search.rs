@@ -98,11 +98,13 @@ pub mod facet {
 
     /// The facets of a stored resource linked to `thematic_area_ids`.
     pub fn of(resource: &resources::Model, thematic_area_ids: &[i64]) -> Vec<String> {
-        let mut facets = vec![
-            state(&resource.state),
-            partner(resource.partner_id),
-            kind(&resource.kind),
-        ];
+        let mut facets = vec![partner(resource.partner_id), kind(&resource.kind)];
+        // Most documents are published: only the others carry their state,
+        // so that "not unpublished" is a short list to read, not a long one.
+        if resource.state != PUBLISHED {
+            facets.push(state(&resource.state));
+            facets.push(UNPUBLISHED.to_owned());
+        }
         facets.extend(unlist(&resource.countries).iter().map(|c| country(c)));
         facets.extend(unlist(&resource.sdg_targets).iter().map(|t| sdg_target(t)));
         facets.extend(unlist(&resource.tags).iter().map(|t| tag(t)));
@@ -111,9 +113,19 @@ pub mod facet {
         facets
     }
 
+    /// The state of a resource that is not published (published ones have
+    /// none).
     pub fn state(state: &str) -> String {
         format!("state {state}")
     }
+
+    const PUBLISHED: &str = "PUBLISHED";
+
+    /// What every resource that is not published carries.
+    pub const UNPUBLISHED: &str = "not published";
+
+    /// What no resource carries: a search narrowed to it finds nothing.
+    pub const NOTHING: &str = "no resource";
 
     /// The partner whose people may see the resource in any state.
     pub fn partner(id: i64) -> String {

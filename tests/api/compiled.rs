@@ -518,6 +518,10 @@ async fn a_planned_document_is_costed_again_with_each_requests_variables() {
     assert_eq!(costly.meaning(), expected.meaning());
     assert!(costly.body.contains("BAD_USER_INPUT"), "{}", costly.body);
     assert!(costly.body.contains("costs"), "{}", costly.body);
-    assert_eq!(w.compiled.statements(), statements, "refused before any SQL");
+    assert_eq!(
+        w.compiled.statements(),
+        statements,
+        "refused before any SQL"
+    );
     assert_eq!(w.compiled.metrics.compiled_reads() - before, 1);
 }
