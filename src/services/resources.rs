@@ -842,12 +842,26 @@ pub async fn page(
             // The index applies the filters and the viewer's rights (as
             // facets), so the page is cut from the ranked hits before any
             // resource is read; the resources are then checked all the same.
+            // Each row also carries what its highlight is made of: the query's
+            // lexemes in the language of the best document, and that
+            // document's text when it is a translation.
             let mut sql = SqlBuilder::new(backend);
-            sql.push("SELECT r.*, h.rank AS search_rank FROM (SELECT g.resource_id, g.rank FROM ");
+            search.push_lexemes(&mut sql);
+            sql.push(
+                "SELECT r.*, h.rank AS search_rank, h.locale AS match_locale, \
+                 l.lexemes AS match_lexemes, t.title AS match_title, \
+                 t.summary AS match_summary, t.body AS match_body \
+                 FROM (SELECT g.resource_id, g.rank, g.locale FROM ",
+            );
             search.push_hits(&mut sql, backend, filter.locale);
             sql.push(" g WHERE 1 = 1");
             after.push_page(&mut sql, relevance, "g.rank", "g.resource_id", args.limit());
-            sql.push(") h JOIN resources r ON r.id = h.resource_id WHERE ");
+            sql.push(
+                ") h JOIN resources r ON r.id = h.resource_id \
+                 JOIN query_lexemes l ON l.locale = h.locale \
+                 LEFT JOIN resource_translations t ON t.resource_id = h.resource_id \
+                 AND t.locale = h.locale WHERE ",
+            );
             push_visibility(&mut sql, viewer);
             push_filters(&mut sql, filter);
             match relevance {
@@ -873,13 +887,20 @@ pub async fn page(
     for row in rows {
         let resource = Resource::from_query_result(&row, "")?;
         let rank = RankedRow::from_query_result(&row, "")?.search_rank;
+        let highlight = match &search {
+            Some(search) if backend == DbBackend::Postgres => {
+                Some(search.highlight_row(&row, &resource)?)
+            }
+            _ => None,
+        };
         hits.push(Hit {
             resource,
             rank: search.as_ref().map(|_| rank),
-            highlight: None,
+            highlight,
         });
     }
-    if let Some(search) = &search {
+    // SQLite: FTS5 snippets, in a statement of their own.
+    if let Some(search) = search.as_ref().filter(|_| backend != DbBackend::Postgres) {
         let ids: Vec<i64> = hits.iter().map(|h| h.resource.id).collect();
         let mut highlights = search.highlights(db, &ids).await?;
         for hit in &mut hits {

@@ -183,6 +183,18 @@ async fn a_search_finds_across_languages_and_accents_ranked_and_highlighted() {
         titles(&translated),
         ["Forced labour in global supply chains"]
     );
+    // Its highlight comes from the translation that matched, marked there.
+    let highlight = translated["edges"][0]["highlight"].as_str().unwrap();
+    assert!(highlight.contains("<mark>mondiales</mark>"), "{highlight}");
+    // Every word of the query is marked, whatever its case and accents, and
+    // only those.
+    let marked = search(app, None, json!({ "search": "TRAVAIL FORCE -cacao" })).await;
+    let highlight = marked["edges"][0]["highlight"].as_str().unwrap();
+    assert!(
+        highlight.contains("<mark>travail</mark> <mark>forcé</mark> dans"),
+        "{highlight}"
+    );
+    assert!(!highlight.contains("<mark>dans</mark>"), "{highlight}");
     // An exact title ranks first.
     let exact = search(
         app,

@@ -4,7 +4,9 @@
 //!   text-search configuration (english, french, spanish) over `unaccent`ed
 //!   text and weighted title A, summary B, body C; queries through
 //!   `websearch_to_tsquery` (quotes and minus signs work), ranked by
-//!   `ts_rank_cd`, highlighted by `ts_headline`.
+//!   `ts_rank_cd`; highlighted by the server with the lexemes PostgreSQL
+//!   makes of the query (see [`highlight`]: `ts_headline` cost more than the
+//!   search).
 //! - SQLite: an FTS5 table (Porter stemming over unicode61 without
 //!   diacritics), ranked by `bm25` with the same weights, highlighted by
 //!   `snippet`; the user's query is rewritten into FTS5 syntax with the same
@@ -16,10 +18,15 @@
 //! On PostgreSQL each document also holds its resource's [`facet`]s, so that
 //! a filtered search is narrowed by the index before anything is read or
 //! ranked.
+pub mod facet;
+mod highlight;
+
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
+use entity::resources::Model as Resource;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult};
 
+use self::highlight::Highlighter;
 use crate::{
     domain::{fold, Locale},
     error::AppResult,
@@ -31,10 +38,6 @@ const START: char = '\u{1}';
 const STOP: char = '\u{2}';
 /// Longest highlight, in characters, before escaping.
 pub const MAX_HIGHLIGHT_CHARS: usize = 300;
-/// The passage of a document `ts_headline` is given (PostgreSQL): this many
-/// characters, from this many before the first match found.
-const PASSAGE_CHARS: usize = 450;
-const PASSAGE_LEAD: usize = 150;
 /// Rank added to a resource whose title is the query (case and accents aside).
 const EXACT_TITLE_BONUS: f64 = 100.0;
 
@@ -59,89 +62,6 @@ fn locale_index(locale: Locale) -> i64 {
         Locale::En => 0,
         Locale::Fr => 1,
         Locale::Es => 2,
-    }
-}
-
-/// What a search can be narrowed to inside the index (PostgreSQL): each
-/// attribute a filter names, as a lexeme of the resource's documents beside
-/// their words. A lexeme with a space can come from no text, so a word never
-/// matches a facet. The index only narrows: the filters are still checked on
-/// the resources themselves.
-pub mod facet {
-    use entity::resources;
-
-    use crate::services::resources::unlist;
-
-    pub fn kind(kind: &str) -> String {
-        format!("kind {kind}")
-    }
-
-    pub fn country(code: &str) -> String {
-        format!("country {code}")
-    }
-
-    pub fn sdg_target(target: &str) -> String {
-        format!("sdg {target}")
-    }
-
-    pub fn tag(tag: &str) -> String {
-        format!("tag {tag}")
-    }
-
-    pub fn coalition(id: i64) -> String {
-        format!("coalition {id}")
-    }
-
-    pub fn thematic_area(id: i64) -> String {
-        format!("area {id}")
-    }
-
-    /// The facets of a stored resource linked to `thematic_area_ids`.
-    pub fn of(resource: &resources::Model, thematic_area_ids: &[i64]) -> Vec<String> {
-        let mut facets = vec![partner(resource.partner_id), kind(&resource.kind)];
-        // Most documents are published: only the others carry their state,
-        // so that "not unpublished" is a short list to read, not a long one.
-        if resource.state != PUBLISHED {
-            facets.push(state(&resource.state));
-            facets.push(UNPUBLISHED.to_owned());
-        }
-        facets.extend(unlist(&resource.countries).iter().map(|c| country(c)));
-        facets.extend(unlist(&resource.sdg_targets).iter().map(|t| sdg_target(t)));
-        facets.extend(unlist(&resource.tags).iter().map(|t| tag(t)));
-        facets.extend(resource.coalition_id.map(coalition));
-        facets.extend(thematic_area_ids.iter().copied().map(thematic_area));
-        facets
-    }
-
-    /// The state of a resource that is not published (published ones have
-    /// none).
-    pub fn state(state: &str) -> String {
-        format!("state {state}")
-    }
-
-    const PUBLISHED: &str = "PUBLISHED";
-
-    /// What every resource that is not published carries.
-    pub const UNPUBLISHED: &str = "not published";
-
-    /// What no resource carries: a search narrowed to it finds nothing.
-    pub const NOTHING: &str = "no resource";
-
-    /// The partner whose people may see the resource in any state.
-    pub fn partner(id: i64) -> String {
-        format!("partner {id}")
-    }
-
-    /// A facet as a `tsquery` operand: quoted, with quotes and backslashes
-    /// doubled as the `tsquery` syntax wants.
-    pub fn quoted(facet: &str) -> String {
-        format!("'{}'", facet.replace('\\', "\\\\").replace('\'', "''"))
-    }
-
-    /// Any of `facets`, as a `tsquery`.
-    pub fn any_of(facets: &[String]) -> String {
-        let quoted: Vec<String> = facets.iter().map(|f| quoted(f)).collect();
-        format!("({})", quoted.join(" | "))
     }
 }
 
@@ -275,7 +195,8 @@ impl Search {
 
     /// Appends a subquery `(resource_id, rank)` of the resources whose
     /// documents (in `locale`, if given) match, one row per resource with its
-    /// best document's rank (larger is better).
+    /// best document's rank (larger is better); on PostgreSQL also the
+    /// `locale` of that document.
     pub fn push_hits(&self, sql: &mut SqlBuilder, backend: DbBackend, locale: Option<Locale>) {
         match backend {
             DbBackend::Postgres => {
@@ -286,7 +207,13 @@ impl Search {
                     Some(locale) => vec![locale],
                     None => Locale::ALL.to_vec(),
                 };
-                sql.push("(SELECT resource_id, MAX(rank) AS rank FROM (");
+                // Each resource's best document: its rank, and its language
+                // (the largest of the pairs [rank, language]).
+                sql.push(
+                    "(SELECT resource_id, best[1] AS rank, \
+                     (ARRAY['EN', 'FR', 'ES'])[CAST(best[2] AS INTEGER)] AS locale \
+                     FROM (SELECT resource_id, MAX(ARRAY[rank, language]) AS best FROM (",
+                );
                 for (i, locale) in locales.into_iter().enumerate() {
                     if i > 0 {
                         sql.push(" UNION ALL ");
@@ -297,8 +224,10 @@ impl Search {
                     )
                     .bind(self.title_key.clone())
                     .push(&format!(
-                        " THEN {EXACT_TITLE_BONUS} ELSE 0 END)::float8 AS rank \
+                        " THEN {EXACT_TITLE_BONUS} ELSE 0 END)::float8 AS rank, \
+                         CAST({} AS FLOAT8) AS language \
                          FROM resource_search s, websearch_to_tsquery('{}', unaccent(",
+                        locale_index(locale) + 1,
                         config(locale)
                     ))
                     .bind(self.text.clone())
@@ -316,7 +245,7 @@ impl Search {
                         None => sql.push("s.document @@ q"),
                     };
                 }
-                sql.push(") AS matched GROUP BY resource_id)");
+                sql.push(") AS matched GROUP BY resource_id) AS grouped)");
             }
             _ => {
                 // FTS5's `rank` column is bm25 with the weights the migration
@@ -341,90 +270,79 @@ impl Search {
         }
     }
 
-    /// `WITH q (locale, query, config) AS (VALUES …), ql AS (…)`: each
-    /// language's query and its text-search configuration, and in `ql` also
-    /// the lexemes the query looks for (PostgreSQL).
-    fn push_queries(&self, sql: &mut SqlBuilder) {
-        sql.push("WITH q (locale, query, config) AS (VALUES ");
+    /// `WITH query_lexemes (locale, lexemes) AS (…) `: for each language, the
+    /// lexemes its configuration makes of the query (stop words dropped,
+    /// stemmed), which the server marks in highlights (PostgreSQL).
+    pub fn push_lexemes(&self, sql: &mut SqlBuilder) {
+        sql.push("WITH query_lexemes (locale, lexemes) AS MATERIALIZED (VALUES ");
         for (i, locale) in Locale::ALL.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
             }
-            let config = config(*locale);
-            sql.push("(")
-                .bind(locale.as_str())
-                .push(&format!(", websearch_to_tsquery('{config}', unaccent("))
-                .bind(self.text.clone())
-                .push(&format!(")), '{config}'::regconfig)"));
+            sql.push(&format!(
+                "('{}', ARRAY(SELECT m[1] FROM regexp_matches(querytree(\
+                 websearch_to_tsquery('{}', unaccent(",
+                locale.as_str(),
+                config(*locale)
+            ))
+            .bind(self.text.clone())
+            .push(")))::text, '''([^'']+)''', 'g') AS m))");
         }
-        sql.push(
-            "), ql AS (SELECT q.*, ARRAY(SELECT m[1] FROM \
-             regexp_matches(querytree(q.query), '''([^'']+)''', 'g') AS m) AS lexemes FROM q) ",
-        );
+        sql.push(") ");
     }
 
-    /// The highlight of each of `resource_ids`: a short passage of its best
-    /// matching document, escaped, with the matches in `<mark>`.
+    /// The highlight of a row of a PostgreSQL search page (see
+    /// `resources::page`): a passage of the resource's best matching
+    /// document, its own text or the translation the row carries, escaped,
+    /// with the matches in `<mark>`.
+    pub fn highlight_row(&self, row: &QueryResult, resource: &Resource) -> AppResult<String> {
+        let lexemes: Vec<String> = row.try_get("", "match_lexemes")?;
+        let locale: String = row.try_get("", "match_locale")?;
+        let translated: Option<String> = row.try_get("", "match_title")?;
+        let text = match translated {
+            Some(title) => {
+                let summary: Option<String> = row.try_get("", "match_summary")?;
+                let body: Option<String> = row.try_get("", "match_body")?;
+                joined(&title, summary.as_deref(), body.as_deref())
+            }
+            None => joined(
+                &resource.title,
+                resource.summary.as_deref(),
+                resource.body.as_deref(),
+            ),
+        };
+        let locale = locale.parse().unwrap_or_default();
+        Ok(marked(&Highlighter::new(locale, &lexemes).passage(&text)))
+    }
+
+    /// The highlight of each of `resource_ids` (SQLite): FTS5's snippet of
+    /// its best matching document, escaped, with the matches in `<mark>`.
     pub async fn highlights(
         &self,
         db: &impl ConnectionTrait,
         resource_ids: &[i64],
     ) -> AppResult<HashMap<i64, String>> {
         let mut found = HashMap::new();
+        let Some(fts5) = &self.fts5 else {
+            return Ok(found);
+        };
         if resource_ids.is_empty() {
             return Ok(found);
         }
-        let backend = db.get_database_backend();
-        let mut sql = SqlBuilder::new(backend);
-        match backend {
-            DbBackend::Postgres => {
-                // `ts_headline` parses and stems every word it is given (about
-                // 0.15 ms for a thousand characters): it gets only the best
-                // document of each resource, and of it a passage around the
-                // first place where a lexeme of the query appears as written
-                // (case aside; from the start when none does, as for a word
-                // whose accents the query dropped).
-                self.push_queries(&mut sql);
-                sql.push(&format!(
-                    "SELECT s.resource_id, CAST(0 AS DOUBLE PRECISION) AS rank, ts_headline(ql.config, \
-                     substr(t.text, greatest(1, coalesce(f.at, 1) - {PASSAGE_LEAD}), {PASSAGE_CHARS}), \
-                     ql.query, 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, \
-                     MaxFragments=1') AS highlight \
-                     FROM (SELECT DISTINCT ON (s.resource_id) s.resource_id, s.locale \
-                     FROM resource_search s JOIN q ON q.locale = s.locale \
-                     WHERE s.document @@ q.query AND "
-                ))
-                .is_in("s.resource_id", resource_ids)
-                .push(
-                    " ORDER BY s.resource_id, ts_rank_cd(s.document, q.query) DESC, s.locale) best \
-                     JOIN resource_search s ON s.resource_id = best.resource_id \
-                     AND s.locale = best.locale \
-                     JOIN ql ON ql.locale = s.locale \
-                     CROSS JOIN LATERAL (SELECT s.title || ' — ' || coalesce(s.summary, '') \
-                     || ' ' || coalesce(s.body, '') AS text) t \
-                     CROSS JOIN LATERAL (SELECT min(nullif(strpos(lower(t.text), l), 0)) AS at \
-                     FROM unnest(ql.lexemes) AS l) f",
-                );
-            }
-            _ => {
-                let Some(fts5) = &self.fts5 else {
-                    return Ok(found);
-                };
-                let rowids: Vec<i64> = resource_ids
-                    .iter()
-                    .flat_map(|id| Locale::ALL.iter().map(move |l| id * 4 + locale_index(*l)))
-                    .collect();
-                sql.push(
-                    "SELECT CAST(resource_id AS INTEGER) AS resource_id, \
-                     -rank AS rank, \
-                     snippet(resource_search, -1, char(1), char(2), '…', 24) AS highlight \
-                     FROM resource_search WHERE resource_search MATCH ",
-                )
-                .bind(fts5.clone())
-                .push(" AND rowid IN ")
-                .bind_list(&rowids);
-            }
-        }
+        let rowids: Vec<i64> = resource_ids
+            .iter()
+            .flat_map(|id| Locale::ALL.iter().map(move |l| id * 4 + locale_index(*l)))
+            .collect();
+        let mut sql = SqlBuilder::new(db.get_database_backend());
+        sql.push(
+            "SELECT CAST(resource_id AS INTEGER) AS resource_id, \
+             -rank AS rank, \
+             snippet(resource_search, -1, char(1), char(2), '…', 24) AS highlight \
+             FROM resource_search WHERE resource_search MATCH ",
+        )
+        .bind(fts5.clone())
+        .push(" AND rowid IN ")
+        .bind_list(&rowids);
         let mut best: HashMap<i64, (f64, String)> = HashMap::new();
         for row in db.query_all_raw(sql.build()).await? {
             let id: i64 = row.try_get("", "resource_id")?;
@@ -439,6 +357,15 @@ impl Search {
         }
         Ok(found)
     }
+}
+
+/// What a highlight is taken from: the title, the summary and the body.
+fn joined(title: &str, summary: Option<&str>, body: Option<&str>) -> String {
+    format!(
+        "{title} — {} {}",
+        summary.unwrap_or_default(),
+        body.unwrap_or_default()
+    )
 }
 
 /// The engine's passage, bounded, escaped, with its markers as `<mark>`.
