@@ -22,6 +22,8 @@ const LEAD_WORDS: usize = 5;
 pub struct Highlighter<'a> {
     stemmer: Stemmer,
     lexemes: &'a [String],
+    /// Each lexeme's first two letters.
+    heads: Vec<Head>,
 }
 
 /// A word of the text: where it is, and which lexeme it is, if any.
@@ -42,6 +44,7 @@ impl<'a> Highlighter<'a> {
         };
         Self {
             stemmer: Stemmer::create(algorithm),
+            heads: lexemes.iter().map(|lexeme| Head::of(lexeme)).collect(),
             lexemes,
         }
     }
@@ -133,14 +136,11 @@ impl<'a> Highlighter<'a> {
     }
 
     fn lexeme_of(&self, word: &str) -> Option<usize> {
-        // Most words cannot be one: a stem keeps the first letter of its word
-        // (folded), so only those sharing it with a lexeme are stemmed.
-        let initial = fold_initial(word)?;
-        if !self
-            .lexemes
-            .iter()
-            .any(|lexeme| lexeme.starts_with(initial))
-        {
+        // Most words cannot be one: a stem keeps the first two letters of its
+        // word (folded), so only the words that share them with a lexeme are
+        // folded and stemmed.
+        let head = Head::of(word);
+        if !self.heads.contains(&head) {
             return None;
         }
         let stem = self.stemmer.stem(&fold(word)).into_owned();
@@ -148,13 +148,32 @@ impl<'a> Highlighter<'a> {
     }
 }
 
-/// The first letter of `word`, accents off and lower case.
-fn fold_initial(word: &str) -> Option<char> {
-    let first = word.chars().next()?;
-    if first.is_ascii() {
-        return Some(first.to_ascii_lowercase());
+/// The first two letters of a word, accents off and lower case.
+#[derive(PartialEq, Eq)]
+struct Head([char; 2]);
+
+impl Head {
+    fn of(word: &str) -> Self {
+        let mut head = ['\0'; 2];
+        let mut letters = 0;
+        for c in word.chars() {
+            if c.is_ascii() {
+                head[letters] = c.to_ascii_lowercase();
+                letters += 1;
+            } else {
+                for folded in fold(&c.to_string()).chars() {
+                    if letters < head.len() {
+                        head[letters] = folded;
+                        letters += 1;
+                    }
+                }
+            }
+            if letters == head.len() {
+                break;
+            }
+        }
+        Self(head)
     }
-    fold(&first.to_string()).chars().next()
 }
 
 #[cfg(test)]
