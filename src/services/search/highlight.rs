@@ -22,8 +22,8 @@ const LEAD_WORDS: usize = 5;
 pub struct Highlighter<'a> {
     stemmer: Stemmer,
     lexemes: &'a [String],
-    /// Each lexeme's first two letters.
-    heads: Vec<Head>,
+    /// What a word must start with to be each lexeme.
+    prefixes: Vec<String>,
 }
 
 /// A word of the text: where it is, and which lexeme it is, if any.
@@ -44,7 +44,7 @@ impl<'a> Highlighter<'a> {
         };
         Self {
             stemmer: Stemmer::create(algorithm),
-            heads: lexemes.iter().map(|lexeme| Head::of(lexeme)).collect(),
+            prefixes: lexemes.iter().map(|lexeme| stem_prefix(lexeme)).collect(),
             lexemes,
         }
     }
@@ -93,16 +93,18 @@ impl<'a> Highlighter<'a> {
             .enumerate()
             .filter(|(_, word)| word.lexeme.is_some())
             .map(|(at, _)| at.saturating_sub(LEAD_WORDS));
-        let mut best = (0, 0, 0);
+        let mut best = (0, 0, 0usize);
         for first in starts {
             let window = &words[first..(first + PASSAGE_WORDS).min(words.len())];
-            let mut seen = vec![false; self.lexemes.len()];
+            // The lexemes seen, as bits (a query has few; past 128 they count
+            // as one).
+            let mut seen = 0u128;
             let mut matches = 0;
             for lexeme in window.iter().filter_map(|w| w.lexeme) {
-                seen[lexeme] = true;
+                seen |= 1 << lexeme.min(127);
                 matches += 1;
             }
-            let distinct = seen.iter().filter(|s| **s).count();
+            let distinct = seen.count_ones();
             if (distinct, matches) > (best.0, best.1) {
                 best = (distinct, matches, first);
             }
@@ -136,11 +138,15 @@ impl<'a> Highlighter<'a> {
     }
 
     fn lexeme_of(&self, word: &str) -> Option<usize> {
-        // Most words cannot be one: a stem keeps the first two letters of its
-        // word (folded), so only the words that share them with a lexeme are
-        // folded and stemmed.
-        let head = Head::of(word);
-        if !self.heads.contains(&head) {
+        // Most words cannot be one: a Snowball stem is its folded word with at
+        // most its last two letters rewritten ("policies" → "polici", "heureuse"
+        // → "heureux"), so only the words that start with a lexeme but for
+        // those are folded and stemmed.
+        if !self
+            .prefixes
+            .iter()
+            .any(|prefix| starts_with_folded(word, prefix))
+        {
             return None;
         }
         let stem = self.stemmer.stem(&fold(word)).into_owned();
@@ -148,31 +154,23 @@ impl<'a> Highlighter<'a> {
     }
 }
 
-/// The first two letters of a word, accents off and lower case.
-#[derive(PartialEq, Eq)]
-struct Head([char; 2]);
+/// What a word must start with to stem to `lexeme`: all but its last two
+/// letters (its first, at least).
+fn stem_prefix(lexeme: &str) -> String {
+    let letters = lexeme.chars().count();
+    lexeme
+        .chars()
+        .take(letters.saturating_sub(2).max(1))
+        .collect()
+}
 
-impl Head {
-    fn of(word: &str) -> Self {
-        let mut head = ['\0'; 2];
-        let mut letters = 0;
-        for c in word.chars() {
-            if c.is_ascii() {
-                head[letters] = c.to_ascii_lowercase();
-                letters += 1;
-            } else {
-                for folded in fold(&c.to_string()).chars() {
-                    if letters < head.len() {
-                        head[letters] = folded;
-                        letters += 1;
-                    }
-                }
-            }
-            if letters == head.len() {
-                break;
-            }
-        }
-        Self(head)
+/// Whether `word`, accents off and lower case, starts with `prefix` (which
+/// is folded): without folding when the start of the word is ASCII.
+fn starts_with_folded(word: &str, prefix: &str) -> bool {
+    match word.as_bytes().get(..prefix.len()) {
+        Some(head) if head.is_ascii() => head.eq_ignore_ascii_case(prefix.as_bytes()),
+        None if word.is_ascii() => false,
+        _ => fold(word).starts_with(prefix),
     }
 }
 
@@ -216,6 +214,41 @@ mod tests {
             ),
             "Política nacional contra el [trabajo] [infantil]"
         );
+    }
+
+    /// Words and the lexeme PostgreSQL 15 makes of each (`to_tsvector` over
+    /// `unaccent` in the language's configuration): each is found and marked.
+    #[test]
+    fn words_stem_to_the_lexemes_postgresql_makes_of_them() {
+        let cases = [
+            (Locale::En, "policies", "polici"),
+            (Locale::En, "Policy", "polici"),
+            (Locale::En, "dying", "die"),
+            (Locale::En, "generously", "generous"),
+            (Locale::En, "organization", "organ"),
+            (Locale::En, "sensibility", "sensibl"),
+            (Locale::En, "labours", "labour"),
+            (Locale::Fr, "heureuse", "heureux"),
+            (Locale::Fr, "travaux", "traval"),
+            (Locale::Fr, "approvisionnement", "approvision"),
+            (Locale::Fr, "forcée", "force"),
+            (Locale::Fr, "économie", "econom"),
+            (Locale::Fr, "Côte", "cot"),
+            (Locale::Es, "contratación", "contratacion"),
+            (Locale::Es, "jóvenes", "joven"),
+            (Locale::Es, "políticas", "polit"),
+            (Locale::Es, "niños", "nin"),
+            (Locale::Es, "trabajadores", "trabaj"),
+        ];
+        for (locale, word, lexeme) in cases {
+            let text = format!("one {word} two");
+            assert!(
+                marks(locale, &[lexeme], &text).contains(&format!("[{word}]")),
+                "{word} → {lexeme}"
+            );
+        }
+        // An apostrophe ends a word, as PostgreSQL's parser has it.
+        assert_eq!(marks(Locale::En, &["labour"], "labour's"), "[labour]'s");
     }
 
     #[test]
