@@ -33,6 +33,41 @@ pub async fn serve(config: coalition::config::Config) -> anyhow::Result<()> {
     .await
 }
 
+/// The server process a benchmark binary runs with `--serve` (see
+/// [`start_server`]): what a node in production runs, on the database of
+/// `DATABASE_URL`, with an answer cache of `QUERY_CACHE_MB`.
+pub async fn serve_from_env() -> anyhow::Result<()> {
+    let query_cache_mb = std::env::var("QUERY_CACHE_MB")
+        .ok()
+        .and_then(|mb| mb.parse().ok())
+        .unwrap_or(0);
+    let config = coalition::config::Config {
+        database_url: std::env::var("DATABASE_URL")
+            .ok()
+            .map(coalition::config::SecretUrl::new),
+        database_max_connections: 16,
+        bind_addr: "127.0.0.1:0".parse()?,
+        query_cache_mb,
+        ..coalition::config::Config::default()
+    };
+    serve(config).await
+}
+
+/// This benchmark binary, started again with `--serve` as the server on
+/// `database_url` (see [`serve_from_env`]).
+pub async fn start_server(
+    database_url: &str,
+    query_cache_mb: u64,
+) -> anyhow::Result<ServerProcess> {
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .arg("--serve")
+        .env("DATABASE_URL", database_url)
+        .env("QUERY_CACHE_MB", query_cache_mb.to_string())
+        .env("RUST_LOG", "warn");
+    ServerProcess::start(command).await
+}
+
 /// Resolves when standard input ends.
 async fn parent_gone() {
     use tokio::io::AsyncReadExt;

@@ -35,7 +35,7 @@ use coalition::{
 };
 use coalition_bench::{
     dataset, load,
-    process::{statements_executed, CpuReading, ServerProcess},
+    process::{start_server, statements_executed, CpuReading},
     Backends, BenchDatabase,
 };
 use serde_json::json;
@@ -90,7 +90,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if args.serve {
-        return serve().await;
+        return coalition_bench::process::serve_from_env().await;
     }
     load::accept_gzip(args.gzip);
     if let Some(url) = &args.url {
@@ -202,33 +202,6 @@ async fn run_backend(database: &BenchDatabase, args: &Args) -> anyhow::Result<()
         }
     }
     Ok(())
-}
-
-/// The server process: what a node in production runs, with the benchmark's
-/// database and answer cache size.
-async fn serve() -> anyhow::Result<()> {
-    let query_cache_mb = std::env::var("QUERY_CACHE_MB")
-        .ok()
-        .and_then(|mb| mb.parse().ok())
-        .unwrap_or(0);
-    let config = Config {
-        database_url: std::env::var("DATABASE_URL").ok().map(SecretUrl::new),
-        database_max_connections: 16,
-        bind_addr: "127.0.0.1:0".parse()?,
-        query_cache_mb,
-        ..Config::default()
-    };
-    coalition_bench::process::serve(config).await
-}
-
-async fn start_server(database_url: &str, query_cache_mb: u64) -> anyhow::Result<ServerProcess> {
-    let mut command = tokio::process::Command::new(std::env::current_exe()?);
-    command
-        .arg("--serve")
-        .env("DATABASE_URL", database_url)
-        .env("QUERY_CACHE_MB", query_cache_mb.to_string())
-        .env("RUST_LOG", "warn");
-    ServerProcess::start(command).await
 }
 
 /// The two queries against a server that is already running (its CPU is not

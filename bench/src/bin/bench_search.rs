@@ -2,23 +2,23 @@
 //!
 //! Builds the knowledge platform's data set (100,000 published resources in
 //! English, French and Spanish, a fifth translated), starts the real server on
-//! it with the answer cache off, and drives two-word searches with filters
-//! over HTTP from 16 connections (a different search each time: words of the
-//! three languages, drawn first as the documents' are, then as topics; with a
-//! kind, a country or a language filter; first page of 20 with highlights). Prints requests/s, p50/p99 latency and SQL
-//! statements per request, on SQLite and, with a PostgreSQL URL (or
-//! TEST_DATABASE_URL), on PostgreSQL too.
+//! it as a process of its own (this binary in server mode) with the answer
+//! cache off, and drives two-word searches with filters over HTTP from 16
+//! connections (a different search each time: words of the three languages,
+//! drawn first as the documents' are, then as topics; with a kind, a country
+//! or a language filter; first page of 20 with highlights). Prints
+//! requests/s, p50/p99 latency, SQL statements per request and CPU
+//! milliseconds per request of the server and of PostgreSQL, on SQLite and,
+//! with a PostgreSQL URL (or TEST_DATABASE_URL), on PostgreSQL too.
 use std::time::Duration;
 
 use clap::Parser;
-use coalition::{
-    config::{Config, SecretUrl},
-    domain::Locale,
-    startup::Application,
-};
+use coalition::{config::SecretUrl, domain::Locale};
 use coalition_bench::{
     library::{self, Words},
-    load, Backends, BenchDatabase,
+    load,
+    process::{start_server, statements_executed, CpuReading},
+    Backends, BenchDatabase,
 };
 use serde_json::json;
 
@@ -41,6 +41,9 @@ struct Args {
     /// Run against a PostgreSQL database a `--keep` run left (no build).
     #[arg(long)]
     reuse: Option<String>,
+    /// Internal: run as the server (DATABASE_URL from the environment).
+    #[arg(long, hide = true)]
+    serve: bool,
 }
 
 #[global_allocator]
@@ -49,6 +52,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.serve {
+        return coalition_bench::process::serve_from_env().await;
+    }
     println!(
         "bench-search: {} resources, {} s, {} connections, answer cache off",
         args.resources, args.seconds, args.connections
@@ -84,23 +90,19 @@ fn body(n: u64, words: Words) -> serde_json::Value {
 }
 
 async fn run(database_url: &str, postgres: bool, build: bool, args: &Args) -> anyhow::Result<()> {
-    let config = Config {
-        database_url: Some(SecretUrl::new(database_url.to_owned())),
-        database_max_connections: 16,
-        bind_addr: "127.0.0.1:0".parse()?,
-        query_cache_mb: 0,
-        mail_dir: std::env::temp_dir().join("coalition-bench-mail"),
-        ..Config::default()
-    };
-    let app = Application::build(config).await?;
-    let started = std::time::Instant::now();
     let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     if build {
-        library::build(&app.state().db, args.resources).await?;
+        let started = std::time::Instant::now();
+        let metrics = std::sync::Arc::new(coalition::metrics::Metrics::new());
+        let url = SecretUrl::new(database_url.to_owned());
+        let db = coalition::db::connect(&url, 16, metrics).await?;
+        coalition::db::migrate(&db).await?;
+        library::build(&db, args.resources).await?;
         if postgres {
             use sea_orm::ConnectionTrait;
-            app.state().db.execute_unprepared("ANALYZE").await?;
+            db.execute_unprepared("VACUUM ANALYZE").await?;
         }
+        db.close().await?;
         println!(
             "\n{backend}: {} resources built in {:.1} s",
             args.resources,
@@ -109,15 +111,12 @@ async fn run(database_url: &str, postgres: bool, build: bool, args: &Args) -> an
     } else {
         println!("\n{backend}: reusing {database_url}");
     }
-    let url = format!("http://{}/graphql", app.local_addr());
-    let metrics = app.state().metrics.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = start_server(database_url, 0).await?;
+    let url = server.graphql_url();
+    let client = reqwest::Client::new();
     println!(
-        "{:<44} {:>9} {:>9} {:>9} {:>10} {:>7}",
-        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "errors"
+        "{:<44} {:>9} {:>9} {:>9} {:>10} {:>11} {:>10} {:>7}",
+        "query", "req/s", "p50 ms", "p99 ms", "stmts/req", "server CPU", "PG CPU", "errors"
     );
     for (label, words) in [
         ("two words as written + filter, 20 hits", Words::AsWritten),
@@ -125,7 +124,8 @@ async fn run(database_url: &str, postgres: bool, build: bool, args: &Args) -> an
     ] {
         let body = move |n: u64| body(n, words);
         load::run_varied(&url, body, args.connections, Duration::from_secs(1)).await;
-        let before = metrics.statements();
+        let statements_before = statements_executed(&client, &server.address).await;
+        let cpu_before = CpuReading::now(&server);
         let report = load::run_varied(
             &url,
             body,
@@ -133,18 +133,25 @@ async fn run(database_url: &str, postgres: bool, build: bool, args: &Args) -> an
             Duration::from_secs(args.seconds),
         )
         .await;
-        let statements = (metrics.statements() - before) as f64 / report.requests.max(1) as f64;
+        let (server_ms, postgres_ms) =
+            CpuReading::now(&server).per_request_ms(&cpu_before, report.requests);
+        let statements = statements_executed(&client, &server.address)
+            .await
+            .zip(statements_before)
+            .map_or(f64::NAN, |(after, before)| {
+                (after - before) as f64 / report.requests.max(1) as f64
+            });
         println!(
-            "{:<44} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>7}",
+            "{:<44} {:>9.0} {:>9.2} {:>9.2} {:>10.2} {:>8.2} ms {:>7.2} ms {:>7}",
             label,
             report.per_second(),
             report.percentile(0.50).as_secs_f64() * 1000.0,
             report.percentile(0.99).as_secs_f64() * 1000.0,
             statements,
+            server_ms,
+            postgres_ms,
             report.errors,
         );
     }
-    let _ = stop.send(());
-    let _ = server.await;
     Ok(())
 }
