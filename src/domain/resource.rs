@@ -117,13 +117,27 @@ impl Tag {
 /// Most elements a list of a resource (countries, targets, tags, links) holds.
 pub const MAX_LIST: usize = 50;
 
-/// Text folded for comparison: lower-cased, without diacritics.
+/// Text folded for comparison: lower-cased, without diacritics (each letter
+/// decomposed, its combining marks dropped). Highlights fold many words per
+/// search: ASCII letters are only lower-cased.
 pub fn fold(text: &str) -> String {
-    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+            continue;
+        }
+        decompose_canonical(c, |part| {
+            if !is_combining_mark(part) {
+                folded.extend(part.to_lowercase());
+            }
+        });
+    }
+    folded
 }
 
 #[cfg(test)]
@@ -137,6 +151,9 @@ mod tests {
             "travail force dans les chaines"
         );
         assert_eq!(fold("Niño"), "nino");
+        assert_eq!(fold("ÉCONOMÍA Côte d'Ivoire"), "economia cote d'ivoire");
+        // Letters without a decomposition stay as they are, lower-cased.
+        assert_eq!(fold("Œuvre ÆØ ß"), "œuvre æø ß");
     }
 
     #[test]
