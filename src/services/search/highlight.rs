@@ -115,13 +115,20 @@ impl<'a> Highlighter<'a> {
     /// The words of `text` (runs of letters and digits), each with the
     /// lexeme it stems to, if the query has it.
     fn words(&self, text: &str) -> Vec<Word> {
-        let mut words = Vec::new();
+        let mut words = Vec::with_capacity(text.len() / 6);
         let mut start = None;
-        for (at, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            match (c.is_alphanumeric(), start) {
+        let mut at = 0;
+        // Byte by byte where the text is ASCII; a character at a time elsewhere.
+        while at <= text.len() {
+            let (in_word, width) = match text.as_bytes().get(at) {
+                None => (false, 1),
+                Some(byte) if byte.is_ascii() => (byte.is_ascii_alphanumeric(), 1),
+                Some(_) => text[at..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+            };
+            match (in_word, start) {
                 (true, None) => start = Some(at),
                 (false, Some(from)) => {
                     words.push(Word {
@@ -133,6 +140,7 @@ impl<'a> Highlighter<'a> {
                 }
                 _ => {}
             }
+            at += width;
         }
         words
     }
