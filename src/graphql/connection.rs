@@ -93,8 +93,8 @@ pub async fn loaded_page<P, C, M>(
     count_key: C,
 ) -> async_graphql::Result<(Page<M>, TotalCount)>
 where
-    DbLoader: Loader<P, Value = Page<M>, Error = async_graphql::Error>
-        + Loader<C, Value = u64, Error = async_graphql::Error>,
+    DbLoader: Loader<P, Value = Arc<Page<M>>, Error = async_graphql::Error>
+        + Loader<C, Value = Arc<u64>, Error = async_graphql::Error>,
     P: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     C: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,

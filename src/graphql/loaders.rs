@@ -2,7 +2,11 @@
 //! statement, so the statement count of a request does not grow with page size.
 //! One loader per request: it knows the viewer, so lists that depend on who is
 //! asking (commitments, reports) are filtered in the same statement.
-use std::collections::HashMap;
+//!
+//! Every value comes back in an `Arc`: async-graphql's DataLoader hands each
+//! field waiting on a batch its own clone of what the batch loaded, and an
+//! `Arc`'s clone is a count, not a copy of the rows (see `context::Loaders`).
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
 use entity::{
@@ -49,16 +53,19 @@ macro_rules! id_loader {
         pub struct $key(pub i64);
 
         impl Loader<$key> for DbLoader {
-            type Value = $value;
+            type Value = Arc<$value>;
             type Error = async_graphql::Error;
 
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Arc<$value>> {
                 let $db = &self.db;
                 #[allow(unused_variables)]
                 let $viewer = self.viewer.as_ref();
                 let $ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
                 let mut found: HashMap<i64, $value> = $fetch.await?;
-                Ok(keys.iter().filter_map(|k| Some((*k, found.remove(&k.0)?))).collect())
+                Ok(keys
+                    .iter()
+                    .filter_map(|k| Some((*k, Arc::new(found.remove(&k.0)?))))
+                    .collect())
             }
         }
     };
@@ -72,10 +79,10 @@ macro_rules! page_loader {
         pub struct $key(pub i64, pub PageArgs);
 
         impl Loader<$key> for DbLoader {
-            type Value = Page<$value>;
+            type Value = Arc<Page<$value>>;
             type Error = async_graphql::Error;
 
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Page<$value>> {
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Arc<Page<$value>>> {
                 // Parents asking for the same page shape share one statement.
                 let mut by_args: HashMap<&PageArgs, Vec<i64>> = HashMap::new();
                 for key in keys {
@@ -88,7 +95,7 @@ macro_rules! page_loader {
                 for ($args, $ids) in by_args {
                     let found: HashMap<i64, Page<$value>> = $fetch.await?;
                     for (parent, page) in found {
-                        pages.insert($key(parent, $args.clone()), page);
+                        pages.insert($key(parent, $args.clone()), Arc::new(page));
                     }
                 }
                 Ok(pages)
@@ -171,15 +178,15 @@ id_loader!(/// The coalitions a partner is a pathfinder country of.
 pub struct FocalPointKey(pub i64, pub String);
 
 impl Loader<FocalPointKey> for DbLoader {
-    type Value = users::Model;
+    type Value = Arc<users::Model>;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[FocalPointKey]) -> LoadResult<FocalPointKey, users::Model> {
+    async fn load(&self, keys: &[FocalPointKey]) -> LoadResult<FocalPointKey, Arc<users::Model>> {
         let pairs: Vec<(i64, String)> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
         let found = crate::services::accounts::users_of_partners_by_email(&self.db, &pairs).await?;
         Ok(found
             .into_iter()
-            .map(|((partner_id, email), user)| (FocalPointKey(partner_id, email), user))
+            .map(|((partner_id, email), user)| (FocalPointKey(partner_id, email), Arc::new(user)))
             .collect())
     }
 }

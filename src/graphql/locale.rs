@@ -1,5 +1,7 @@
 //! Which language a translatable field answers in: its `locale` argument, else
 //! the request's `Accept-Language` (EN, FR or ES), else the text's original.
+use std::sync::Arc;
+
 use async_graphql::{dataloader::Loader, Context, SimpleObject};
 use entity::text_translations;
 
@@ -59,7 +61,7 @@ pub fn original(stored: &str) -> GqlLocale {
 /// resource's), loaded for the whole level at once.
 pub async fn all<K, M>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Vec<M>>
 where
-    DbLoader: Loader<K, Value = Vec<M>, Error = async_graphql::Error>,
+    DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = async_graphql::Error>,
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,
 {
@@ -77,7 +79,7 @@ pub async fn translation<K, M>(
     locale_of: impl Fn(&M) -> &str,
 ) -> async_graphql::Result<Option<M>>
 where
-    DbLoader: Loader<K, Value = Vec<M>, Error = async_graphql::Error>,
+    DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = async_graphql::Error>,
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,
 {

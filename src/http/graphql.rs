@@ -3,7 +3,6 @@
 //! never run a mutation (no CSRF through simple requests).
 use std::{
     net::{IpAddr, SocketAddr},
-    sync::Arc,
     time::Instant,
 };
 
@@ -31,7 +30,7 @@ use crate::{
     graphql::{
         batching::BatchScope,
         compiled::{self, Lookup as PlanLookup},
-        context::{ClientAddr, Viewer},
+        context::{ClientAddr, Loaders, Viewer},
         limits,
         loaders::DbLoader,
         locale::RequestLocale,
@@ -278,7 +277,7 @@ async fn execute_operation(
     client: IpAddr,
 ) -> async_graphql::Response {
     let batches = BatchScope::default();
-    let loaders = Arc::new(
+    let loaders = Loaders::new(
         DataLoader::new(
             DbLoader::new(state.app.db.clone(), viewer.clone()),
             batches.spawner(),

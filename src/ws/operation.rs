@@ -20,7 +20,7 @@ use crate::{
     error::AppResult,
     events::SharedEvent,
     graphql::{
-        context::{ClientAddr, Viewer},
+        context::{ClientAddr, Loaders, Viewer},
         limits::{self, SchemaShape},
         live::{LiveEvents, LivePhase},
         loaders::DbLoader,
@@ -189,7 +189,7 @@ impl Executor {
     fn with_data(&self, request: Request, phase: Arc<LivePhase>) -> Request {
         // Fresh loaders per execution: a delivery sees the data as it is now.
         let viewer = self.viewer();
-        let loaders = Arc::new(
+        let loaders = Loaders::new(
             DataLoader::new(DbLoader::new(self.db.clone(), viewer.clone()), tokio::spawn)
                 .max_batch_size(limits::MAX_BATCH_KEYS),
         );
