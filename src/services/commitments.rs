@@ -233,6 +233,27 @@ pub async fn counts_of_groups(
         .await
 }
 
+/// [`pages_of_groups`] and each group's count of visible commitments.
+pub async fn counted_pages_of_groups(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Actor>,
+    group_ids: &[i64],
+    args: &PageArgs,
+    columns: Columns<'_>,
+    joins: &mut [Join<'_>],
+) -> AppResult<(HashMap<i64, Page<commitments::Model>>, HashMap<i64, u64>)> {
+    OF_GROUP
+        .counted_pages(
+            db,
+            group_ids,
+            args,
+            columns,
+            |sql| visible_to(sql, viewer),
+            joins,
+        )
+        .await
+}
+
 /// One page of visible commitments per partner (with the rows of `joins`).
 pub async fn pages_of_partners(
     db: &impl ConnectionTrait,
@@ -261,6 +282,27 @@ pub async fn counts_of_partners(
 ) -> AppResult<HashMap<i64, u64>> {
     OF_PARTNER
         .counts(db, partner_ids, |sql| visible_to(sql, viewer))
+        .await
+}
+
+/// [`pages_of_partners`] and each partner's count of visible commitments.
+pub async fn counted_pages_of_partners(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Actor>,
+    partner_ids: &[i64],
+    args: &PageArgs,
+    columns: Columns<'_>,
+    joins: &mut [Join<'_>],
+) -> AppResult<(HashMap<i64, Page<commitments::Model>>, HashMap<i64, u64>)> {
+    OF_PARTNER
+        .counted_pages(
+            db,
+            partner_ids,
+            args,
+            columns,
+            |sql| visible_to(sql, viewer),
+            joins,
+        )
         .await
 }
 

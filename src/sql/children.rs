@@ -66,7 +66,7 @@ impl ChildList<'_> {
         filter: impl Fn(&mut SqlBuilder),
         joins: &mut [Join<'_>],
     ) -> AppResult<HashMap<i64, Page<M>>> {
-        let mut rows = self
+        let rows = self
             .children(
                 db,
                 parent_ids,
@@ -75,16 +75,45 @@ impl ChildList<'_> {
                 columns,
                 filter,
                 joins,
+                None,
             )
             .await?;
-        Ok(parent_ids
-            .iter()
-            .map(|parent| {
-                let children = rows.remove(parent).unwrap_or_default();
-                let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
-                (*parent, page.map(|(_, model)| model))
-            })
-            .collect())
+        Ok(paged(parent_ids, rows, args))
+    }
+
+    /// [`ChildList::joined_pages`] and each parent's count of children (all
+    /// pages, with the same `filter`): on PostgreSQL in the same statement (a
+    /// count beside each parent's page), on SQLite in a second one.
+    pub async fn counted_pages<M: Positional>(
+        &self,
+        db: &impl ConnectionTrait,
+        parent_ids: &[i64],
+        args: &PageArgs,
+        columns: Columns<'_>,
+        filter: impl Fn(&mut SqlBuilder),
+        joins: &mut [Join<'_>],
+    ) -> AppResult<(HashMap<i64, Page<M>>, HashMap<i64, u64>)> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            let pages = self
+                .joined_pages(db, parent_ids, args, columns, &filter, joins)
+                .await?;
+            let counts = self.counts(db, parent_ids, &filter).await?;
+            return Ok((pages, counts));
+        }
+        let mut counts: HashMap<i64, u64> = parent_ids.iter().map(|id| (*id, 0)).collect();
+        let rows = self
+            .children(
+                db,
+                parent_ids,
+                args.after_id(),
+                args.limit(),
+                columns,
+                filter,
+                joins,
+                Some(&mut counts),
+            )
+            .await?;
+        Ok((paged(parent_ids, rows, args), counts))
     }
 
     /// The first child of each parent in list order (the newest report, say),
@@ -97,7 +126,7 @@ impl ChildList<'_> {
         filter: impl Fn(&mut SqlBuilder),
     ) -> AppResult<HashMap<i64, M>> {
         let rows = self
-            .children(db, parent_ids, None, 1, columns, filter, &mut [])
+            .children(db, parent_ids, None, 1, columns, filter, &mut [], None)
             .await?;
         Ok(rows
             .into_iter()
@@ -106,7 +135,9 @@ impl ChildList<'_> {
     }
 
     /// Up to `limit` children of each parent after `after`, with their ids,
-    /// in list order; the rows of `joins` go where each join keeps them.
+    /// in list order; the rows of `joins` go where each join keeps them, and
+    /// each parent's count of children into `counts` when given (PostgreSQL
+    /// only).
     #[allow(clippy::too_many_arguments)]
     async fn children<M: Positional>(
         &self,
@@ -117,6 +148,7 @@ impl ChildList<'_> {
         columns: Columns<'_>,
         filter: impl Fn(&mut SqlBuilder),
         joins: &mut [Join<'_>],
+        mut counts: Option<&mut HashMap<i64, u64>>,
     ) -> AppResult<Children<M>> {
         let after_op = match self.direction {
             Direction::Oldest => ">",
@@ -131,15 +163,30 @@ impl ChildList<'_> {
             // One index range per parent (LATERAL … LIMIT), no sort of all
             // the parents' children; joined rows only for the page's.
             sql.push("SELECT c.*, p.id AS parent_key");
+            if counts.is_some() {
+                sql.push(", n.total");
+            }
             for index in 0..joins.len() {
                 sql.push(&format!(", j{index}.*"));
             }
             sql.push(" FROM unnest(CAST(")
                 .bind(parent_ids.to_vec())
-                .push(&format!(
-                    " AS BIGINT[])) AS p(id) CROSS JOIN LATERAL (SELECT {columns} FROM {table} t \
+                .push(" AS BIGINT[])) AS p(id)");
+            if counts.is_some() {
+                // Every parent keeps its row (and its count) when its page is
+                // empty: the page is LEFT JOINed, its columns then NULL.
+                sql.push(&format!(
+                    " CROSS JOIN LATERAL (SELECT COUNT(*) AS total FROM {table} t \
                      WHERE t.{parent} = p.id",
                 ));
+                filter(&mut sql);
+                sql.push(") n LEFT JOIN");
+            } else {
+                sql.push(" CROSS JOIN");
+            }
+            sql.push(&format!(
+                " LATERAL (SELECT {columns} FROM {table} t WHERE t.{parent} = p.id",
+            ));
             filter(&mut sql);
             if let Some(after) = after {
                 sql.push(&format!(" AND t.id {after_op} ")).bind(after);
@@ -147,6 +194,9 @@ impl ChildList<'_> {
             sql.push(&format!(" ORDER BY t.id {order} LIMIT "))
                 .bind(limit as i64)
                 .push(") c");
+            if counts.is_some() {
+                sql.push(" ON TRUE");
+            }
             for (index, join) in joins.iter().enumerate() {
                 push_lateral_join(&mut sql, join, index);
             }
@@ -180,16 +230,23 @@ impl ChildList<'_> {
 
         let mut rows: Children<M> = HashMap::new();
         for row in db.query_all_raw(sql.build()).await? {
-            // The row's own columns (the id first), its parent's id, then
-            // each join's columns.
-            let id: i64 = Cells::new(&row).take()?;
+            // The row's own columns (the id first; all NULL for a parent
+            // whose page is empty), its parent's id, its parent's count when
+            // counted, then each join's columns.
+            let id: Option<i64> = Cells::new(&row).take()?;
             let mut cells = Cells::new(&row);
-            let model = M::read(&mut cells, read)?;
+            let model = M::read_optional(&mut cells, read)?;
             let parent: i64 = cells.take()?;
+            if let Some(counts) = counts.as_deref_mut() {
+                let total: i64 = cells.take()?;
+                counts.insert(parent, total as u64);
+            }
             for join in joins.iter_mut() {
                 join.rows.read(&mut cells)?;
             }
-            rows.entry(parent).or_default().push((id, model));
+            if let (Some(id), Some(model)) = (id, model) {
+                rows.entry(parent).or_default().push((id, model));
+            }
         }
         // Each parent's children in list order (the statement does not sort
         // across parents).
@@ -228,6 +285,18 @@ impl ChildList<'_> {
         }
         Ok(counts)
     }
+}
+
+/// Each parent's page of `rows` (an empty one for a parent without children).
+fn paged<M>(parent_ids: &[i64], mut rows: Children<M>, args: &PageArgs) -> HashMap<i64, Page<M>> {
+    parent_ids
+        .iter()
+        .map(|parent| {
+            let children = rows.remove(parent).unwrap_or_default();
+            let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
+            (*parent, page.map(|(_, model)| model))
+        })
+        .collect()
 }
 
 /// PostgreSQL: the `index`th join of the page `c`, as a LATERAL subquery

@@ -465,6 +465,39 @@ async fn a_compiled_group_reads_its_commitments_and_their_latest_reports_in_one_
 }
 
 #[tokio::test]
+async fn a_compiled_partner_directory_counts_commitments_beside_their_pages() {
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    let directory = query(
+        "{ partners(first: 50) { nodes { name commitments(first: 10) { totalCount nodes { title status progress } } } } }",
+        Value::Null,
+    );
+    raw(&w.compiled, None, &directory).await; // planned
+    let before = w.compiled.statements();
+    let answer = raw(&w.compiled, None, &directory).await;
+    let statements = w.compiled.statements() - before;
+    assert_eq!(answer.status, 200);
+    let body: Value = serde_json::from_str(&answer.body).unwrap();
+    let partners = body["data"]["partners"]["nodes"].as_array().unwrap();
+    let counted: u64 = partners
+        .iter()
+        .map(|p| p["commitments"]["totalCount"].as_u64().unwrap())
+        .sum();
+    assert!(counted > 0, "{body}");
+    // Partners without a visible commitment are counted 0, with no nodes.
+    assert!(partners
+        .iter()
+        .any(|p| p["commitments"]["totalCount"] == 0 && p["commitments"]["nodes"] == json!([])));
+    // The partners, then their commitments with their counts: one statement
+    // on PostgreSQL, two on SQLite (a count apart).
+    let expected = match w.compiled.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => 2,
+        _ => 3,
+    };
+    assert_eq!(statements, expected, "{statements} statements");
+}
+
+#[tokio::test]
 async fn the_compiled_path_writes_keys_in_the_documents_order() {
     let w = world().await;
     let text = "{ actionGroups(first: 1) { totalCount nodes { version name __typename id commitments(first: 1) { nodes { title partner { name kind } progress } } } } }";

@@ -272,22 +272,42 @@ impl<'a> Run<'a> {
             .iter_mut()
             .map(|(_, rows)| report_service::latest_join(viewer, rows))
             .collect();
+        // The page and, when asked for, the count: one statement on
+        // PostgreSQL (see `ChildList::counted_pages`).
+        let counted = connection.wants_total_count();
         let mut pages = HashMap::new();
+        let mut counts = HashMap::new();
         for chunk in ids.chunks(MAX_BATCH_KEYS) {
-            pages.extend(match parent {
-                Parent::Group => {
+            match (parent, counted) {
+                (Parent::Group, false) => pages.extend(
                     commitment_service::pages_of_groups(
                         db, viewer, chunk, args, columns, &mut joins,
                     )
-                    .await?
-                }
-                Parent::Partner => {
+                    .await?,
+                ),
+                (Parent::Partner, false) => pages.extend(
                     commitment_service::pages_of_partners(
                         db, viewer, chunk, args, columns, &mut joins,
                     )
-                    .await?
+                    .await?,
+                ),
+                (Parent::Group, true) => {
+                    let (found, totals) = commitment_service::counted_pages_of_groups(
+                        db, viewer, chunk, args, columns, &mut joins,
+                    )
+                    .await?;
+                    pages.extend(found);
+                    counts.extend(totals);
                 }
-            });
+                (Parent::Partner, true) => {
+                    let (found, totals) = commitment_service::counted_pages_of_partners(
+                        db, viewer, chunk, args, columns, &mut joins,
+                    )
+                    .await?;
+                    pages.extend(found);
+                    counts.extend(totals);
+                }
+            }
         }
         drop(joins);
         for (reference, rows) in reports {
@@ -305,16 +325,7 @@ impl<'a> Run<'a> {
             }
         }
         self.store(connection.pages, Batch::CommitmentPages(pages));
-        if connection.wants_total_count() {
-            let counts = chunked(ids, |chunk| async move {
-                match parent {
-                    Parent::Group => commitment_service::counts_of_groups(db, viewer, chunk).await,
-                    Parent::Partner => {
-                        commitment_service::counts_of_partners(db, viewer, chunk).await
-                    }
-                }
-            })
-            .await?;
+        if counted {
             self.store(connection.counts, Batch::Counts(counts));
         }
         Ok(())
