@@ -466,7 +466,6 @@ async fn a_compiled_group_reads_its_commitments_and_their_latest_reports_in_one_
 
 #[tokio::test]
 async fn a_compiled_partner_directory_counts_commitments_beside_their_pages() {
-    use sea_orm::ConnectionTrait;
     let w = world().await;
     let directory = query(
         "{ partners(first: 50) { nodes { name commitments(first: 10) { totalCount nodes { title status progress } } } } }",
