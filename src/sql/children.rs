@@ -164,7 +164,7 @@ impl ChildList<'_> {
             // the parents' children; joined rows only for the page's.
             sql.push("SELECT c.*, p.id AS parent_key");
             if counts.is_some() {
-                sql.push(", n.total");
+                sql.push(", COALESCE(n.total, 0) AS total");
             }
             for index in 0..joins.len() {
                 sql.push(&format!(", j{index}.*"));
@@ -173,14 +173,19 @@ impl ChildList<'_> {
                 .bind(parent_ids.to_vec())
                 .push(" AS BIGINT[])) AS p(id)");
             if counts.is_some() {
-                // Every parent keeps its row (and its count) when its page is
+                // One count for all the parents, as `counts` makes it; every
+                // parent keeps its row (and its count) when its page is
                 // empty: the page is LEFT JOINed, its columns then NULL.
                 sql.push(&format!(
-                    " CROSS JOIN LATERAL (SELECT COUNT(*) AS total FROM {table} t \
-                     WHERE t.{parent} = p.id",
-                ));
+                    " LEFT JOIN (SELECT t.{parent} AS parent_key, COUNT(*) AS total \
+                     FROM {table} t WHERE t.{parent} = ANY(CAST("
+                ))
+                .bind(parent_ids.to_vec())
+                .push(" AS BIGINT[]))");
                 filter(&mut sql);
-                sql.push(") n LEFT JOIN");
+                sql.push(&format!(
+                    " GROUP BY t.{parent}) n ON n.parent_key = p.id LEFT JOIN"
+                ));
             } else {
                 sql.push(" CROSS JOIN");
             }
