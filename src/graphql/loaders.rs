@@ -23,8 +23,8 @@ use crate::{
     services::{
         applications as application_service, coalitions as coalition_service,
         coalitions::MemberPartner,
-        commitments as commitment_service, groups as group_service, lookup,
-        reports as report_service,
+        commitments::{self as commitment_service, Holder},
+        groups as group_service, lookup, reports as report_service,
         rollup::{self, ProgressSummary, Scope},
         work_plans as work_plan_service,
     },
@@ -135,9 +135,9 @@ id_loader!(/// How many active groups a coalition has.
 id_loader!(/// How many members a group has.
     GroupMemberCount => u64, |db, viewer, ids| group_service::member_counts(db, &ids));
 id_loader!(/// How many commitments of a group the viewer may see.
-    GroupCommitmentCount => u64, |db, viewer, ids| commitment_service::counts_of_groups(db, viewer, &ids));
+    GroupCommitmentCount => u64, |db, viewer, ids| commitment_service::counts_of(db, viewer, Holder::Group, &ids));
 id_loader!(/// How many commitments of a partner the viewer may see.
-    PartnerCommitmentCount => u64, |db, viewer, ids| commitment_service::counts_of_partners(db, viewer, &ids));
+    PartnerCommitmentCount => u64, |db, viewer, ids| commitment_service::counts_of(db, viewer, Holder::Partner, &ids));
 id_loader!(/// How many reports of a commitment the viewer may see.
     ReportCount => u64, |db, viewer, ids| report_service::counts_of_commitments(db, viewer, &ids));
 id_loader!(/// The newest report of a commitment the viewer may see.
@@ -158,9 +158,9 @@ page_loader!(/// One page of a coalition's active groups.
 page_loader!(/// One page of a group's members.
     GroupMembersPage => action_group_members::Model, |db, viewer, ids, args| group_service::member_pages(db, &ids, args, &mut []));
 page_loader!(/// One page of a group's commitments the viewer may see.
-    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_groups(db, viewer, &ids, args, Columns::All, &mut []));
+    GroupCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of(db, viewer, Holder::Group, &ids, args, Columns::All, &mut []));
 page_loader!(/// One page of a partner's commitments the viewer may see.
-    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of_partners(db, viewer, &ids, args, Columns::All, &mut []));
+    PartnerCommitmentsPage => commitments::Model, |db, viewer, ids, args| commitment_service::pages_of(db, viewer, Holder::Partner, &ids, args, Columns::All, &mut []));
 page_loader!(/// One page of a commitment's reports the viewer may see, newest first.
     ReportsPage => progress_reports::Model, |db, viewer, ids, args| report_service::pages_of_commitments(db, viewer, &ids, args));
 id_loader!(/// The partners a user works for.

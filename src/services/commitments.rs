@@ -202,107 +202,65 @@ pub async fn count(
     Ok(total as u64)
 }
 
-/// One page of visible commitments per group (with the rows of `joins`).
-pub async fn pages_of_groups(
+/// Whose commitments a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Group,
+    Partner,
+}
+
+impl Holder {
+    fn list(self) -> &'static ChildList<'static> {
+        match self {
+            Holder::Group => &OF_GROUP,
+            Holder::Partner => &OF_PARTNER,
+        }
+    }
+}
+
+/// One page of visible commitments per group or partner (with the rows of
+/// `joins`).
+pub async fn pages_of(
     db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
-    group_ids: &[i64],
+    holder: Holder,
+    ids: &[i64],
     args: &PageArgs,
     columns: Columns<'_>,
     joins: &mut [Join<'_>],
 ) -> AppResult<HashMap<i64, Page<commitments::Model>>> {
-    OF_GROUP
-        .joined_pages(
-            db,
-            group_ids,
-            args,
-            columns,
-            |sql| visible_to(sql, viewer),
-            joins,
-        )
+    holder
+        .list()
+        .joined_pages(db, ids, args, columns, |sql| visible_to(sql, viewer), joins)
         .await
 }
 
-pub async fn counts_of_groups(
+/// How many commitments each group or partner has that `viewer` may see.
+pub async fn counts_of(
     db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
-    group_ids: &[i64],
+    holder: Holder,
+    ids: &[i64],
 ) -> AppResult<HashMap<i64, u64>> {
-    OF_GROUP
-        .counts(db, group_ids, |sql| visible_to(sql, viewer))
+    holder
+        .list()
+        .counts(db, ids, |sql| visible_to(sql, viewer))
         .await
 }
 
-/// [`pages_of_groups`] and each group's count of visible commitments.
-pub async fn counted_pages_of_groups(
+/// [`pages_of`] and [`counts_of`], in one statement on PostgreSQL.
+pub async fn counted_pages_of(
     db: &impl ConnectionTrait,
     viewer: Option<&Actor>,
-    group_ids: &[i64],
+    holder: Holder,
+    ids: &[i64],
     args: &PageArgs,
     columns: Columns<'_>,
     joins: &mut [Join<'_>],
 ) -> AppResult<(HashMap<i64, Page<commitments::Model>>, HashMap<i64, u64>)> {
-    OF_GROUP
-        .counted_pages(
-            db,
-            group_ids,
-            args,
-            columns,
-            |sql| visible_to(sql, viewer),
-            joins,
-        )
-        .await
-}
-
-/// One page of visible commitments per partner (with the rows of `joins`).
-pub async fn pages_of_partners(
-    db: &impl ConnectionTrait,
-    viewer: Option<&Actor>,
-    partner_ids: &[i64],
-    args: &PageArgs,
-    columns: Columns<'_>,
-    joins: &mut [Join<'_>],
-) -> AppResult<HashMap<i64, Page<commitments::Model>>> {
-    OF_PARTNER
-        .joined_pages(
-            db,
-            partner_ids,
-            args,
-            columns,
-            |sql| visible_to(sql, viewer),
-            joins,
-        )
-        .await
-}
-
-pub async fn counts_of_partners(
-    db: &impl ConnectionTrait,
-    viewer: Option<&Actor>,
-    partner_ids: &[i64],
-) -> AppResult<HashMap<i64, u64>> {
-    OF_PARTNER
-        .counts(db, partner_ids, |sql| visible_to(sql, viewer))
-        .await
-}
-
-/// [`pages_of_partners`] and each partner's count of visible commitments.
-pub async fn counted_pages_of_partners(
-    db: &impl ConnectionTrait,
-    viewer: Option<&Actor>,
-    partner_ids: &[i64],
-    args: &PageArgs,
-    columns: Columns<'_>,
-    joins: &mut [Join<'_>],
-) -> AppResult<(HashMap<i64, Page<commitments::Model>>, HashMap<i64, u64>)> {
-    OF_PARTNER
-        .counted_pages(
-            db,
-            partner_ids,
-            args,
-            columns,
-            |sql| visible_to(sql, viewer),
-            joins,
-        )
+    holder
+        .list()
+        .counted_pages(db, ids, args, columns, |sql| visible_to(sql, viewer), joins)
         .await
 }
 

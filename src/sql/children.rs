@@ -66,19 +66,8 @@ impl ChildList<'_> {
         filter: impl Fn(&mut SqlBuilder),
         joins: &mut [Join<'_>],
     ) -> AppResult<HashMap<i64, Page<M>>> {
-        let rows = self
-            .children(
-                db,
-                parent_ids,
-                args.after_id(),
-                args.limit(),
-                columns,
-                filter,
-                joins,
-                None,
-            )
-            .await?;
-        Ok(paged(parent_ids, rows, args))
+        self.paged(db, parent_ids, args, columns, filter, joins, None)
+            .await
     }
 
     /// [`ChildList::joined_pages`] and each parent's count of children (all
@@ -100,20 +89,56 @@ impl ChildList<'_> {
             let counts = self.counts(db, parent_ids, &filter).await?;
             return Ok((pages, counts));
         }
-        let mut counts: HashMap<i64, u64> = parent_ids.iter().map(|id| (*id, 0)).collect();
-        let rows = self
-            .children(
+        // Every parent has a row, and its count, in the statement.
+        let mut counts = HashMap::with_capacity(parent_ids.len());
+        let pages = self
+            .paged(
                 db,
                 parent_ids,
-                args.after_id(),
-                args.limit(),
+                args,
                 columns,
                 filter,
                 joins,
                 Some(&mut counts),
             )
             .await?;
-        Ok((paged(parent_ids, rows, args), counts))
+        Ok((pages, counts))
+    }
+
+    /// Each parent's page of children (an empty one for a parent without
+    /// any), as [`ChildList::children`] reads them.
+    #[allow(clippy::too_many_arguments)]
+    async fn paged<M: Positional>(
+        &self,
+        db: &impl ConnectionTrait,
+        parent_ids: &[i64],
+        args: &PageArgs,
+        columns: Columns<'_>,
+        filter: impl Fn(&mut SqlBuilder),
+        joins: &mut [Join<'_>],
+        counts: Option<&mut HashMap<i64, u64>>,
+    ) -> AppResult<HashMap<i64, Page<M>>> {
+        let after = args.after_id();
+        let mut rows = self
+            .children(
+                db,
+                parent_ids,
+                after,
+                args.limit(),
+                columns,
+                filter,
+                joins,
+                counts,
+            )
+            .await?;
+        Ok(parent_ids
+            .iter()
+            .map(|parent| {
+                let children = rows.remove(parent).unwrap_or_default();
+                let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
+                (*parent, page.map(|(_, model)| model))
+            })
+            .collect())
     }
 
     /// The first child of each parent in list order (the newest report, say),
@@ -290,18 +315,6 @@ impl ChildList<'_> {
         }
         Ok(counts)
     }
-}
-
-/// Each parent's page of `rows` (an empty one for a parent without children).
-fn paged<M>(parent_ids: &[i64], mut rows: Children<M>, args: &PageArgs) -> HashMap<i64, Page<M>> {
-    parent_ids
-        .iter()
-        .map(|parent| {
-            let children = rows.remove(parent).unwrap_or_default();
-            let page = Page::from_rows(children, args, |(id, _)| Cursor::by_id(*id));
-            (*parent, page.map(|(_, model)| model))
-        })
-        .collect()
 }
 
 /// PostgreSQL: the `index`th join of the page `c`, as a LATERAL subquery

@@ -17,8 +17,8 @@ use crate::{
     },
     pagination::{Page, PageArgs},
     services::{
-        commitments as commitment_service, groups as group_service, lookup,
-        partners as partner_service, reports as report_service,
+        commitments::{self as commitment_service, Holder},
+        groups as group_service, lookup, partners as partner_service, reports as report_service,
     },
     sql::{Columns, Join, RowsBy},
 };
@@ -44,13 +44,6 @@ pub enum Batch {
     Counts(HashMap<i64, u64>),
     Partners(HashMap<i64, partners::Model>),
     Reports(HashMap<i64, progress_reports::Model>),
-}
-
-/// Whose commitments a commitment connection lists.
-#[derive(Clone, Copy)]
-enum Parent {
-    Group,
-    Partner,
 }
 
 /// What a root field fetched.
@@ -198,7 +191,7 @@ impl<'a> Run<'a> {
                         self.member_connection(connection, &ids).await?;
                     }
                     GroupField::Commitments(connection) => {
-                        self.commitment_connection(connection, Parent::Group, &ids)
+                        self.commitment_connection(connection, Holder::Group, &ids)
                             .await?;
                     }
                     _ => {}
@@ -244,7 +237,7 @@ impl<'a> Run<'a> {
     async fn commitment_connection(
         &mut self,
         connection: &Connection<CommitmentField>,
-        parent: Parent,
+        holder: Holder,
         ids: &[i64],
     ) -> Fetched<()> {
         let args = &self.page_args(&connection.args)?;
@@ -278,35 +271,20 @@ impl<'a> Run<'a> {
         let mut pages = HashMap::new();
         let mut counts = HashMap::new();
         for chunk in ids.chunks(MAX_BATCH_KEYS) {
-            match (parent, counted) {
-                (Parent::Group, false) => pages.extend(
-                    commitment_service::pages_of_groups(
-                        db, viewer, chunk, args, columns, &mut joins,
+            if counted {
+                let (found, totals) = commitment_service::counted_pages_of(
+                    db, viewer, holder, chunk, args, columns, &mut joins,
+                )
+                .await?;
+                pages.extend(found);
+                counts.extend(totals);
+            } else {
+                pages.extend(
+                    commitment_service::pages_of(
+                        db, viewer, holder, chunk, args, columns, &mut joins,
                     )
                     .await?,
-                ),
-                (Parent::Partner, false) => pages.extend(
-                    commitment_service::pages_of_partners(
-                        db, viewer, chunk, args, columns, &mut joins,
-                    )
-                    .await?,
-                ),
-                (Parent::Group, true) => {
-                    let (found, totals) = commitment_service::counted_pages_of_groups(
-                        db, viewer, chunk, args, columns, &mut joins,
-                    )
-                    .await?;
-                    pages.extend(found);
-                    counts.extend(totals);
-                }
-                (Parent::Partner, true) => {
-                    let (found, totals) = commitment_service::counted_pages_of_partners(
-                        db, viewer, chunk, args, columns, &mut joins,
-                    )
-                    .await?;
-                    pages.extend(found);
-                    counts.extend(totals);
-                }
+                );
             }
         }
         drop(joins);
@@ -360,7 +338,7 @@ impl<'a> Run<'a> {
             let ids: Vec<i64> = partners.iter().map(|p| p.id).collect();
             for field in selection {
                 if let PartnerField::Commitments(connection) = &field.kind {
-                    self.commitment_connection(connection, Parent::Partner, &ids)
+                    self.commitment_connection(connection, Holder::Partner, &ids)
                         .await?;
                 }
             }

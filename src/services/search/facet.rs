@@ -5,7 +5,7 @@
 //! the resources themselves.
 use entity::resources;
 
-use crate::services::resources::unlist;
+use crate::{domain::ResourceState, services::resources::unlist};
 
 pub fn kind(kind: &str) -> String {
     format!("kind {kind}")
@@ -36,7 +36,7 @@ pub fn of(resource: &resources::Model, thematic_area_ids: &[i64]) -> Vec<String>
     let mut facets = vec![partner(resource.partner_id), kind(&resource.kind)];
     // Most documents are published: only the others carry their state,
     // so that "not unpublished" is a short list to read, not a long one.
-    if resource.state != PUBLISHED {
+    if resource.state != ResourceState::Published.as_str() {
         facets.push(state(&resource.state));
         facets.push(UNPUBLISHED.to_owned());
     }
@@ -53,8 +53,6 @@ pub fn of(resource: &resources::Model, thematic_area_ids: &[i64]) -> Vec<String>
 pub fn state(state: &str) -> String {
     format!("state {state}")
 }
-
-const PUBLISHED: &str = "PUBLISHED";
 
 /// What every resource that is not published carries.
 pub const UNPUBLISHED: &str = "not published";

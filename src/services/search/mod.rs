@@ -208,12 +208,20 @@ impl Search {
                     None => Locale::ALL.to_vec(),
                 };
                 // Each resource's best document: its rank, and its language
-                // (the largest of the pairs [rank, language]).
-                sql.push(
+                // (the largest of the pairs [rank, language], the language
+                // as its `locale_index` + 1).
+                let mut by_index = Locale::ALL;
+                by_index.sort_by_key(|l| locale_index(*l));
+                let names: Vec<String> = by_index
+                    .iter()
+                    .map(|l| format!("'{}'", l.as_str()))
+                    .collect();
+                sql.push(&format!(
                     "(SELECT resource_id, best[1] AS rank, \
-                     (ARRAY['EN', 'FR', 'ES'])[CAST(best[2] AS INTEGER)] AS locale \
+                     (ARRAY[{}])[CAST(best[2] AS INTEGER)] AS locale \
                      FROM (SELECT resource_id, MAX(ARRAY[rank, language]) AS best FROM (",
-                );
+                    names.join(", ")
+                ));
                 for (i, locale) in locales.into_iter().enumerate() {
                     if i > 0 {
                         sql.push(" UNION ALL ");
